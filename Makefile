@@ -1,0 +1,26 @@
+# Two commands matter: `make run` (the skill on http://127.0.0.1:8080/) and `make test`.
+# Both build .venv from pyproject.toml first, so a fresh machine needs only python3.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test check
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m skill run
+
+check: $(STAMP)
+	$(VENV)/bin/ruff check skill responses tests
+	$(VENV)/bin/mypy
+
+test: check
+	$(PY) -m pytest

@@ -1,0 +1,70 @@
+"""What the skill remembers within one session, as one small typed object.
+
+Alexa hands session attributes back on every turn; they are the only state the skill has, so
+any number of Lambda instances or web workers can serve a conversation. Loading is forgiving:
+attributes written by another version of the skill, or tampered with, are dropped field by field
+rather than trusted or allowed to crash the turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from responses.reply import Reply
+
+ATTRIBUTES_KEY = "guide"
+"""All our state sits under this one session-attribute key (stable across versions)."""
+
+MAX_HISTORY = 10
+
+
+@dataclass
+class Conversation:
+    disclaimer_given: bool = False
+    topic: str | None = None
+    """The topic of the last answer ("tell me more" expands it)."""
+    offer: str | None = None
+    """The topic the last reply offered: what Yes leads to."""
+    heard: list[str] = field(default_factory=list)
+    """Topics answered this session, oldest first; offers skip them, "go back" walks them."""
+    wording: dict[str, int] = field(default_factory=dict)
+    """Index of the last summary wording used per topic, so the next one differs."""
+    expanded: bool = False
+    """Whether "tell me more" already gave the longer version of `topic`."""
+    fallbacks: int = 0
+    """Fallbacks in a row; the second one ends the session politely."""
+    last: Reply | None = None
+    """The last reply that kept the session open, for Repeat."""
+
+    def to_attributes(self) -> dict[str, Any]:
+        return {ATTRIBUTES_KEY: asdict(self)}
+
+    @classmethod
+    def from_attributes(cls, attributes: object) -> Conversation:
+        raw = attributes.get(ATTRIBUTES_KEY) if isinstance(attributes, dict) else None
+        conversation = cls()
+        if not isinstance(raw, dict):
+            return conversation
+        for flag in ("disclaimer_given", "expanded"):
+            if isinstance(raw.get(flag), bool):
+                setattr(conversation, flag, raw[flag])
+        for name in ("topic", "offer"):
+            if isinstance(raw.get(name), str):
+                setattr(conversation, name, raw[name])
+        heard = raw.get("heard")
+        if isinstance(heard, list):
+            conversation.heard = [item for item in heard if isinstance(item, str)][-MAX_HISTORY:]
+        wording = raw.get("wording")
+        if isinstance(wording, dict):
+            conversation.wording = {
+                key: value
+                for key, value in wording.items()
+                if isinstance(key, str) and type(value) is int and value >= 0
+            }
+        fallbacks = raw.get("fallbacks")
+        if type(fallbacks) is int and fallbacks >= 0:
+            conversation.fallbacks = fallbacks
+        conversation.last = Reply.from_dict(raw.get("last"))
+        return conversation
+

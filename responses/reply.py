@@ -1,0 +1,41 @@
+"""The plain value a turn produces: what Alexa says, shows and whether it keeps listening."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Reply:
+    ssml: str
+    """A complete `<speak>` document (built by responses.ssml.speak)."""
+    reprompt: str | None
+    """Said if the listener stays silent; None means nothing was asked and the session ends."""
+    card_title: str | None = None
+    """Title of the Alexa app card and of the screen; None sends no card."""
+    card_text: str = ""
+    points: tuple[str, ...] = ()
+    """Up to three key points for a device with a screen."""
+
+    @property
+    def end_session(self) -> bool:
+        return self.reprompt is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: object) -> Reply | None:
+        """Rebuild a stored reply, or None if the stored value is not one we wrote."""
+        if not isinstance(raw, dict) or not isinstance(raw.get("ssml"), str):
+            return None
+        reprompt, title, text = raw.get("reprompt"), raw.get("card_title"), raw.get("card_text")
+        points = raw.get("points")
+        if not (reprompt is None or isinstance(reprompt, str)):
+            return None
+        if not (title is None or isinstance(title, str)) or not isinstance(text, str):
+            return None
+        if not isinstance(points, list | tuple) or not all(isinstance(p, str) for p in points):
+            return None
+        return cls(raw["ssml"], reprompt, title, text, tuple(points))

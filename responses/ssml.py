@@ -1,0 +1,26 @@
+"""The one place where spoken text becomes SSML.
+
+Every string the skill speaks passes through `speak`, which escapes it and wraps it in a
+`<speak>` document, so no handler or content file ever writes markup by hand.
+"""
+
+from xml.sax.saxutils import escape
+
+MAX_SSML_CHARS = 8000
+"""Alexa rejects output speech longer than this (SSML tags included)."""
+
+PAUSE = '<break time="300ms"/>'
+"""A short breath between the parts of a reply (disclaimer, answer, offer)."""
+
+
+def speak(*parts: str) -> str:
+    """Return a `<speak>` document saying each non-empty part in turn, with a short pause between.
+
+    Raises ValueError when the result would exceed Alexa's limit: content is ours, so an
+    over-long reply is a bug to find in tests, not something to truncate silently.
+    """
+    body = f" {PAUSE} ".join(escape(part.strip()) for part in parts if part.strip())
+    ssml = f"<speak>{body}</speak>"
+    if len(ssml) > MAX_SSML_CHARS:
+        raise ValueError(f"SSML of {len(ssml)} characters exceeds Alexa's {MAX_SSML_CHARS}")
+    return ssml

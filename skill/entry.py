@@ -1,0 +1,120 @@
+"""From raw Alexa request JSON to response JSON: shared by Lambda, the web service and tools.
+
+One skill object is built per process and reused for every request (handlers are stateless;
+conversation state travels in session attributes).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_model import RequestEnvelope, ResponseEnvelope
+
+from responses import Conversation, Guide, load
+from skill.handlers import EXCEPTION_HANDLERS, REQUEST_HANDLERS
+from skill.render import render
+
+log = logging.getLogger(__name__)
+
+
+class InvalidRequest(ValueError):
+    """The payload is not an Alexa request envelope we can read."""
+
+
+class WrongSkill(ValueError):
+    """The request is for another skill id than the one configured."""
+
+
+class RequestLogger(AbstractRequestInterceptor):
+    """Logs what kind of request arrived, never its content (utterances, slots, user ids)."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        request = handler_input.request_envelope.request
+        intent = getattr(getattr(request, "intent", None), "name", None)
+        log.info(
+            "request=%s type=%s intent=%s locale=%s",
+            getattr(request, "request_id", None),
+            getattr(request, "object_type", None),
+            intent,
+            getattr(request, "locale", None),
+        )
+
+
+def build_skill() -> CustomSkill:
+    builder = SkillBuilder()
+    for handler in REQUEST_HANDLERS:
+        builder.add_request_handler(handler)
+    for exception_handler in EXCEPTION_HANDLERS:
+        builder.add_exception_handler(exception_handler)
+    builder.add_global_request_interceptor(RequestLogger())
+    return builder.create()
+
+
+SKILL = build_skill()
+
+
+def configured_skill_id() -> str | None:
+    """ALEXA_SKILL_ID from the environment, if set (amzn1.ask.skill.…)."""
+    return os.environ.get("ALEXA_SKILL_ID", "").strip() or None
+
+
+def parse(payload: str | bytes) -> RequestEnvelope:
+    """Read a request envelope, refusing anything that is not one (raises InvalidRequest)."""
+    try:
+        if isinstance(payload, bytes):
+            payload = payload.decode("utf-8")
+        envelope = SKILL.serializer.deserialize(payload=payload, obj_type=RequestEnvelope)
+    except (SerializationException, UnicodeDecodeError, ValueError, TypeError) as error:
+        raise InvalidRequest("request body is not an Alexa request envelope") from error
+    if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
+        raise InvalidRequest("request envelope has no request")
+    return envelope
+
+
+def application_id(envelope: RequestEnvelope) -> str | None:
+    system = getattr(envelope.context, "system", None)
+    application = getattr(system, "application", None) or getattr(envelope.session, "application", None)
+    value = getattr(application, "application_id", None)
+    return value if isinstance(value, str) else None
+
+
+def check_skill_id(envelope: RequestEnvelope, expected: str | None) -> None:
+    """Refuse requests for another skill (Amazon's "verify the skill id" requirement)."""
+    if expected is not None and application_id(envelope) != expected:
+        raise WrongSkill("request is for a different skill")
+
+
+def invoke(envelope: RequestEnvelope, context: Any = None) -> dict[str, Any]:
+    """Run the skill on a parsed envelope and return the response as JSON-ready data."""
+    response = SKILL.invoke(request_envelope=envelope, context=context)
+    serialized: dict[str, Any] = SKILL.serializer.serialize(response)
+    return serialized
+
+
+def apology() -> dict[str, Any]:
+    """The spoken answer for a payload too broken to dispatch (Lambda has no HTTP 400)."""
+    reply = Guide(load("")).error(Conversation())
+    envelope = ResponseEnvelope(version="1.0", response=render(ResponseFactory(), reply, False))
+    serialized: dict[str, Any] = SKILL.serializer.serialize(envelope)
+    return serialized
+
+
+def handle_event(event: Any, context: Any = None, skill_id: str | None = None) -> dict[str, Any]:
+    """Lambda's contract: a decoded JSON event in, a response dict out, never an exception for
+    bad input. A request for another skill id raises WrongSkill, which Lambda reports as an error."""
+    try:
+        envelope = parse(json.dumps(event))
+    except (InvalidRequest, TypeError, ValueError):
+        log.warning("unreadable Lambda event; answering with an apology")
+        return apology()
+    check_skill_id(envelope, skill_id)
+    return invoke(envelope, context)

@@ -1,0 +1,26 @@
+"""All request handlers, in the one order the SDK tries them: first `can_handle` wins.
+
+Specific before general: questions, then built-in moves, then lifecycle requests, and the
+catch-all last. The exception handler answers anything that raises on the way.
+"""
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+
+from skill.handlers.errors import (
+    ErrorHandler,
+    ExceptionEncounteredHandler,
+    SessionEndedHandler,
+    UnhandledHandler,
+)
+from skill.handlers.moves import LaunchHandler, MoveHandler
+from skill.handlers.topics import QuestionHandler
+
+REQUEST_HANDLERS: tuple[AbstractRequestHandler, ...] = (
+    LaunchHandler(),
+    QuestionHandler(),
+    MoveHandler(),
+    SessionEndedHandler(),
+    ExceptionEncounteredHandler(),
+    UnhandledHandler(),
+)
+EXCEPTION_HANDLERS: tuple[AbstractExceptionHandler, ...] = (ErrorHandler(),)

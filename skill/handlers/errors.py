@@ -1,0 +1,76 @@
+"""Everything that is not a question: session end, Alexa's error reports, the unknown, and bugs.
+
+Logs carry request ids, types and reasons, never what the listener said (privacy).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_request_type
+from ask_sdk_model import Response
+
+from responses import Conversation, Guide, Reply
+from skill.handlers.base import GuideHandler, conversation_of, guide_for, respond_with
+
+log = logging.getLogger(__name__)
+
+
+def _request_id(handler_input: HandlerInput) -> str:
+    return str(getattr(handler_input.request_envelope.request, "request_id", None) or "-")
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """The session closed (user exit, silence, error): log why; Alexa accepts no speech here."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        reason = getattr(getattr(request, "reason", None), "value", None)
+        error = getattr(getattr(getattr(request, "error", None), "object_type", None), "value", None)
+        log.info("session ended: request=%s reason=%s error=%s", _request_id(handler_input), reason, error)
+        return handler_input.response_builder.response
+
+
+class ExceptionEncounteredHandler(AbstractRequestHandler):
+    """Alexa reports that our previous response failed. Amazon's request reference says a skill
+    cannot answer System.ExceptionEncountered, so it is logged and given an empty response."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("System.ExceptionEncountered")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        error = getattr(getattr(getattr(request, "error", None), "object_type", None), "value", None)
+        log.warning("Alexa reported an error: request=%s type=%s", _request_id(handler_input), error)
+        return handler_input.response_builder.response
+
+
+class UnhandledHandler(GuideHandler):
+    """Catch-all, registered last: an intent or request type nothing else handles."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
+        log.info("unhandled request: request=%s", _request_id(handler_input))
+        return guide.fallback(conversation)
+
+
+class ErrorHandler(AbstractExceptionHandler):
+    """A bug or a request the SDK could not dispatch: log once, apologise, keep listening."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log.error(
+            "error handling request=%s: %s", _request_id(handler_input), type(exception).__name__,
+            exc_info=exception,
+        )
+        conversation = conversation_of(handler_input)
+        return respond_with(handler_input, conversation, guide_for(handler_input).error(conversation))

@@ -1,0 +1,30 @@
+"""Reading slots the way Alexa fills them: by entity-resolution id, never by raw spoken words.
+
+Only an `ER_SUCCESS_MATCH` counts. A missing slot, an unmatched value (`ER_SUCCESS_NO_MATCH`)
+or a malformed one all read as None, which callers treat as "no refinement", never as an error.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import IntentRequest
+
+MATCH = "ER_SUCCESS_MATCH"
+
+
+def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
+    """The canonical value id Alexa resolved for `slot_name`, or None."""
+    request = handler_input.request_envelope.request
+    if not isinstance(request, IntentRequest) or request.intent is None:
+        return None
+    slot = (request.intent.slots or {}).get(slot_name)
+    resolutions = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None)
+    for authority in resolutions or ():
+        status = getattr(getattr(authority, "status", None), "code", None)
+        if getattr(status, "value", status) != MATCH:
+            continue
+        for match in authority.values or ():
+            value = getattr(match, "value", None)
+            if isinstance(getattr(value, "id", None), str):
+                return str(value.id)
+    return None
