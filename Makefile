@@ -23,4 +23,4 @@ check: $(STAMP)
 	$(VENV)/bin/mypy
 
 test: check
-	$(PY) -m pytest
+	$(PY) -m pytest -q

@@ -67,4 +67,3 @@ class Conversation:
             conversation.fallbacks = fallbacks
         conversation.last = Reply.from_dict(raw.get("last"))
         return conversation
-

@@ -57,11 +57,15 @@ class Guide:
 
     def welcome(self, conversation: Conversation) -> Reply:
         conversation.offer = None
-        return self._menu(conversation, self._pick("welcome"), self.content.line("welcome_reprompt"))
+        return self._menu(
+            conversation, self._pick("welcome"), self.content.line("welcome_reprompt")
+        )
 
     def help(self, conversation: Conversation) -> Reply:
         conversation.offer = None
-        return self._menu(conversation, self.content.line("help"), self.content.line("help_reprompt"))
+        return self._menu(
+            conversation, self.content.line("help"), self.content.line("help_reprompt")
+        )
 
     def start_over(self, conversation: Conversation) -> Reply:
         """Forget the topics heard (the disclaimer stays said) and welcome again."""
@@ -80,7 +84,9 @@ class Guide:
         if conversation.offer is None:
             return self.goodbye(conversation)
         conversation.offer = None
-        return self._question(conversation, self._pick("decline"), self.content.line("anything_else"))
+        return self._question(
+            conversation, self._pick("decline"), self.content.line("anything_else")
+        )
 
     def repeat(self, conversation: Conversation) -> Reply:
         if conversation.last is not None:
@@ -94,7 +100,9 @@ class Guide:
         heard = [key for key in conversation.heard if key in self.content.topics]
         if len(heard) < 2:
             return self._question(
-                conversation, self.content.line("nothing_before"), self.content.line("anything_else")
+                conversation,
+                self.content.line("nothing_before"),
+                self.content.line("anything_else"),
             )
         conversation.heard = heard[:-2]
         return self.answer(conversation, heard[-2])
@@ -103,7 +111,9 @@ class Guide:
         """Say what the skill can do; the second miss in a row ends the session politely."""
         misses = conversation.fallbacks + 1
         if misses >= 2:
-            reply = self._finish(conversation, Reply(speak(self.content.line("fallback_final")), None))
+            reply = self._finish(
+                conversation, Reply(speak(self.content.line("fallback_final")), None)
+            )
         else:
             conversation.offer = None
             reply = self._menu(
@@ -132,7 +142,10 @@ class Guide:
         offer_key = next((key for key in topic.next if key not in heard), None)
         conversation.offer = offer_key
         if offer_key is None:
-            ask, reprompt = self.content.line("anything_else"), self.content.line("anything_else_reprompt")
+            ask, reprompt = (
+                self.content.line("anything_else"),
+                self.content.line("anything_else_reprompt"),
+            )
         else:
             offer = self.content.offers[offer_key]
             ask, reprompt = offer.ask, offer.reprompt

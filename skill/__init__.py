@@ -1,1 +1,1 @@
-"""Muscle Twitch Guide's Alexa side: request handling on ask-sdk-core, hosting on Lambda and Flask."""
+"""Muscle Twitch Guide's Alexa side: requests on ask-sdk-core, hosted on Lambda or Flask."""

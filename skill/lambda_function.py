@@ -15,6 +15,5 @@ from skill.entry import configured_skill_id, handle_event
 logging.getLogger().setLevel(logging.INFO)
 
 
-
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     return handle_event(event, context, configured_skill_id())

@@ -27,7 +27,7 @@ def apl_document() -> dict[str, Any]:
 
 
 def has_screen(handler_input: HandlerInput) -> bool:
-    """True when the device says it renders APL (supportedInterfaces carries Alexa.Presentation.APL)."""
+    """True when the device renders APL (supportedInterfaces has Alexa.Presentation.APL)."""
     system = getattr(handler_input.request_envelope.context, "system", None)
     interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
     return getattr(interfaces, "alexa_presentation_apl", None) is not None

@@ -72,8 +72,11 @@ class Simulator:
         if spoken:
             raise UnknownToModel(f"intent {name!r} has no slot(s) {sorted(spoken)}")
         return self.send(
-            {"type": "IntentRequest", "dialogState": "COMPLETED",
-             "intent": {"name": name, "confirmationStatus": "NONE", "slots": slots}}
+            {
+                "type": "IntentRequest",
+                "dialogState": "COMPLETED",
+                "intent": {"name": name, "confirmationStatus": "NONE", "slots": slots},
+            }
         )
 
     def session_ended(self, reason: str = "USER_INITIATED") -> dict[str, Any]:

@@ -10,7 +10,14 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from skill.entry import InvalidRequest, WrongSkill, check_skill_id, configured_skill_id, invoke, parse
+from skill.entry import (
+    InvalidRequest,
+    WrongSkill,
+    check_skill_id,
+    configured_skill_id,
+    invoke,
+    parse,
+)
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,15 @@ class SessionEndedHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
         reason = getattr(getattr(request, "reason", None), "value", None)
-        error = getattr(getattr(getattr(request, "error", None), "object_type", None), "value", None)
-        log.info("session ended: request=%s reason=%s error=%s", _request_id(handler_input), reason, error)
+        error = getattr(
+            getattr(getattr(request, "error", None), "object_type", None), "value", None
+        )
+        log.info(
+            "session ended: request=%s reason=%s error=%s",
+            _request_id(handler_input),
+            reason,
+            error,
+        )
         return handler_input.response_builder.response
 
 
@@ -45,8 +52,12 @@ class ExceptionEncounteredHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
-        error = getattr(getattr(getattr(request, "error", None), "object_type", None), "value", None)
-        log.warning("Alexa reported an error: request=%s type=%s", _request_id(handler_input), error)
+        error = getattr(
+            getattr(getattr(request, "error", None), "object_type", None), "value", None
+        )
+        log.warning(
+            "Alexa reported an error: request=%s type=%s", _request_id(handler_input), error
+        )
         return handler_input.response_builder.response
 
 
@@ -56,7 +67,9 @@ class UnhandledHandler(GuideHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
 
-    def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
+    def respond(
+        self, handler_input: HandlerInput, guide: Guide, conversation: Conversation
+    ) -> Reply:
         log.info("unhandled request: request=%s", _request_id(handler_input))
         return guide.fallback(conversation)
 
@@ -69,8 +82,12 @@ class ErrorHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.error(
-            "error handling request=%s: %s", _request_id(handler_input), type(exception).__name__,
+            "error handling request=%s: %s",
+            _request_id(handler_input),
+            type(exception).__name__,
             exc_info=exception,
         )
         conversation = conversation_of(handler_input)
-        return respond_with(handler_input, conversation, guide_for(handler_input).error(conversation))
+        return respond_with(
+            handler_input, conversation, guide_for(handler_input).error(conversation)
+        )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, is_request_type
+from ask_sdk_core.utils import is_request_type
 
 from responses import Conversation, Guide, Reply
 from skill.handlers.base import GuideHandler
+from skill.intents import intent_name
 
 Move = Callable[[Guide, Conversation], Reply]
 
@@ -32,16 +33,17 @@ class LaunchHandler(GuideHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("LaunchRequest")(handler_input)
 
-    def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
+    def respond(
+        self, handler_input: HandlerInput, guide: Guide, conversation: Conversation
+    ) -> Reply:
         return guide.welcome(conversation)
 
 
 class MoveHandler(GuideHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return (
-            is_request_type("IntentRequest")(handler_input)
-            and get_intent_name(handler_input) in INTENT_MOVES
-        )
+        return intent_name(handler_input) in INTENT_MOVES
 
-    def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
-        return INTENT_MOVES[get_intent_name(handler_input)](guide, conversation)
+    def respond(
+        self, handler_input: HandlerInput, guide: Guide, conversation: Conversation
+    ) -> Reply:
+        return INTENT_MOVES[intent_name(handler_input) or ""](guide, conversation)

@@ -7,11 +7,10 @@ map from (intent, slot id) to a topic in the content files.
 from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, is_request_type
 
 from responses import Conversation, Guide, Reply
 from skill.handlers.base import GuideHandler
-from skill.slots import resolved_id
+from skill.intents import intent_name, resolved_id
 
 INTENT_TOPICS = {
     "WhyTwitching": "why",
@@ -58,7 +57,7 @@ EMERGENCY_SYMPTOMS = frozenset(
 )
 """Symptom ids that get only the call-your-emergency-number line."""
 RED_FLAG_SYMPTOMS = frozenset({"WEAKNESS", "NUMBNESS", "PAIN", "PERSISTENT", "DAILY_LIFE"})
-"""Symptom ids that put see-a-healthcare-professional advice first (ids match [signs] in content)."""
+"""Symptom ids that put see-a-professional advice first (ids match [signs] in the content)."""
 
 
 def topic_for(handler_input: HandlerInput, intent: str) -> str:
@@ -72,14 +71,15 @@ def topic_for(handler_input: HandlerInput, intent: str) -> str:
 
 class QuestionHandler(GuideHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return (
-            is_request_type("IntentRequest")(handler_input)
-            and get_intent_name(handler_input) in INTENT_TOPICS
-        )
+        return intent_name(handler_input) in INTENT_TOPICS
 
-    def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
+    def respond(
+        self, handler_input: HandlerInput, guide: Guide, conversation: Conversation
+    ) -> Reply:
         symptom = resolved_id(handler_input, SYMPTOM_SLOT)
         if symptom in EMERGENCY_SYMPTOMS:
             return guide.emergency(conversation)
         sign = symptom if symptom in RED_FLAG_SYMPTOMS else None
-        return guide.answer(conversation, topic_for(handler_input, get_intent_name(handler_input)), sign)
+        return guide.answer(
+            conversation, topic_for(handler_input, intent_name(handler_input) or ""), sign
+        )

@@ -1,4 +1,6 @@
-"""Reading slots the way Alexa fills them: by entity-resolution id, never by raw spoken words.
+"""Reading an IntentRequest safely: its intent name, and slots by entity-resolution id.
+
+Slots are read the way Alexa fills them, by resolved id, never by the raw spoken words.
 
 Only an `ER_SUCCESS_MATCH` counts. A missing slot, an unmatched value (`ER_SUCCESS_NO_MATCH`)
 or a malformed one all read as None, which callers treat as "no refinement", never as an error.
@@ -10,6 +12,13 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest
 
 MATCH = "ER_SUCCESS_MATCH"
+
+
+def intent_name(handler_input: HandlerInput) -> str | None:
+    """The intent's name, or None for other request types or a malformed intent."""
+    request = handler_input.request_envelope.request
+    name = getattr(getattr(request, "intent", None), "name", None)
+    return name if isinstance(request, IntentRequest) and isinstance(name, str) else None
 
 
 def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
@@ -24,7 +33,7 @@ def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
         if getattr(status, "value", status) != MATCH:
             continue
         for match in authority.values or ():
-            value = getattr(match, "value", None)
-            if isinstance(getattr(value, "id", None), str):
-                return str(value.id)
+            value_id = getattr(getattr(match, "value", None), "id", None)
+            if isinstance(value_id, str):
+                return value_id
     return None

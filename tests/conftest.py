@@ -1,0 +1,47 @@
+"""Shared helpers: a simulated Alexa session that checks every response against Alexa's rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from skill.lambda_function import lambda_handler
+from skill.simulator import Simulator
+from tests.alexa_rules import check_response, plain
+
+
+def invoke_checked(event: dict[str, Any]) -> dict[str, Any]:
+    response = lambda_handler(event, None)
+    check_response(response)
+    return response
+
+
+def speech(response: dict[str, Any]) -> str:
+    return plain(response["response"]["outputSpeech"]["ssml"])
+
+
+def reprompt(response: dict[str, Any]) -> str:
+    return plain(response["response"]["reprompt"]["outputSpeech"]["ssml"])
+
+
+def ends(response: dict[str, Any]) -> bool:
+    return bool(response["response"]["shouldEndSession"])
+
+
+def state(response: dict[str, Any]) -> dict[str, Any]:
+    return response["sessionAttributes"]["guide"]
+
+
+@pytest.fixture
+def alexa() -> Simulator:
+    """A US English session on a device without a screen."""
+    return Simulator(invoke_checked)
+
+
+@pytest.fixture
+def make_alexa():
+    def make(locale: str = "en-US", screen: bool = False) -> Simulator:
+        return Simulator(invoke_checked, locale=locale, screen=screen)
+
+    return make
