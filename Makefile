@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test check
+.PHONY: install run test check models
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,8 @@ check: $(STAMP)
 
 test: check
 	$(PY) -m pytest -q
+
+# interaction_model/en-US.json is the source; the other English locales are copies of it.
+models:
+	for locale in en-GB en-CA en-AU en-IN; do \
+		cp interaction_model/en-US.json interaction_model/$$locale.json; done

@@ -1,0 +1,110 @@
+"""Contract between the interaction model, the handlers and the content."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+
+from responses import SUPPORTED_LOCALES, load
+from skill.handlers.moves import INTENT_MOVES
+from skill.handlers.topics import (
+    EMERGENCY_SYMPTOMS,
+    INTENT_TOPICS,
+    RED_FLAG_SYMPTOMS,
+    SLOT_TOPICS,
+    SYMPTOM_SLOT,
+)
+from skill.model import MODEL_DIR, load_model
+
+MODEL = load_model("en-US")
+HANDLED = set(INTENT_TOPICS) | set(INTENT_MOVES)
+BUILT_INS = {
+    "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+    "AMAZON.StartOverIntent", "AMAZON.PreviousIntent",
+}  # fmt: skip
+
+
+def test_every_model_intent_has_a_handler_and_every_handled_intent_is_in_the_model() -> None:
+    assert set(MODEL.intents) == HANDLED
+
+
+def test_required_and_promised_built_ins_are_declared() -> None:
+    assert set(MODEL.intents) >= BUILT_INS
+
+
+def test_the_three_asked_for_intents_exist_with_enough_varied_samples() -> None:
+    for name in ("WhyTwitching", "HowToPrevent", "WhenSeeDoctor"):
+        samples = MODEL.intents[name].samples
+        assert len(samples) >= 30, name
+        assert len({s.split()[0] for s in samples}) >= 8, f"{name}: samples start too alike"
+
+
+def test_invocation_name() -> None:
+    assert MODEL.invocation_name == "muscle twitch guide"
+
+
+def test_no_sample_twice_within_or_across_intents() -> None:
+    counts = Counter(s.lower() for intent in MODEL.intents.values() for s in intent.samples)
+    assert [s for s, n in counts.items() if n > 1] == []
+
+
+def test_every_slot_in_a_sample_is_declared_and_every_declared_slot_is_used() -> None:
+    for intent in MODEL.intents.values():
+        used = {name for s in intent.samples for name in re.findall(r"{(\w+)}", s)}
+        assert used == set(intent.slots), intent.name
+        for type_name in intent.slots.values():
+            assert type_name in MODEL.types, type_name
+
+
+def test_samples_use_only_characters_alexa_accepts() -> None:
+    for intent in MODEL.intents.values():
+        for sample in intent.samples:
+            assert re.fullmatch(r"[a-zA-Z' .{}]+", sample), sample
+            assert sample == sample.strip() and "  " not in sample
+
+
+def test_slot_ids_the_code_maps_exist_in_the_model_and_lead_to_real_topics() -> None:
+    topics = load("en-US").topics
+    assert set(INTENT_TOPICS.values()) <= set(topics)
+    for (intent, slot), mapping in SLOT_TOPICS.items():
+        type_name = MODEL.intents[intent].slots[slot]
+        ids = {value.id for value in MODEL.types[type_name]}
+        assert set(mapping) <= ids, (intent, slot, set(mapping) - ids)
+        assert set(mapping.values()) <= set(topics)
+
+
+def test_symptom_ids_are_exactly_the_red_flags_and_emergencies() -> None:
+    symptom_type = {
+        type_name
+        for intent in MODEL.intents.values()
+        for slot, type_name in intent.slots.items()
+        if slot == SYMPTOM_SLOT
+    }
+    assert len(symptom_type) == 1
+    ids = {value.id for value in MODEL.types[symptom_type.pop()]}
+    assert ids == RED_FLAG_SYMPTOMS | EMERGENCY_SYMPTOMS
+    assert set(load("en-US").signs) == RED_FLAG_SYMPTOMS
+
+
+def test_question_intents_all_carry_the_symptom_slot_for_red_flags() -> None:
+    for name in ("WhyTwitching", "HowToPrevent", "WhenSeeDoctor", "TreatTwitch"):
+        assert SYMPTOM_SLOT in MODEL.intents[name].slots, name
+
+
+def test_slot_values_and_synonyms_are_unique_within_each_type() -> None:
+    for type_name, values in MODEL.types.items():
+        forms = Counter(form.lower() for value in values for form in value.spoken_forms())
+        assert [f for f, n in forms.items() if n > 1] == [], type_name
+        assert len({value.id for value in values}) == len(values)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_each_english_locale_has_its_model_generated_from_en_us(locale: str) -> None:
+    """en-US.json is the source; the other locales are the same model (English is English to
+    Alexa's recogniser), kept as files because the console and `ask deploy` want one per locale."""
+    path = MODEL_DIR / f"{locale}.json"
+    assert json.loads(path.read_text()) == json.loads((MODEL_DIR / "en-US.json").read_text())
