@@ -77,6 +77,9 @@ def parse_model(locale: str, raw: dict[str, Any]) -> InteractionModel:
 
 @cache
 def load_model(locale: str = "en-US") -> InteractionModel:
+    """The model for `locale`, or the en-US one when the locale has no model of its own."""
     path = MODEL_DIR / f"{locale}.json"
+    if not path.exists():
+        locale, path = "en-US", MODEL_DIR / "en-US.json"
     with path.open(encoding="utf-8") as handle:
         return parse_model(locale, json.load(handle))

@@ -45,7 +45,7 @@ class Simulator:
         self.locale = locale
         self.screen = screen
         self.application_id = application_id
-        self.model = model or load_model("en-US" if locale not in _model_locales() else locale)
+        self.model = model or load_model(locale)
         self.user_id = _id("amzn1.ask.account")
         self.device_id = _id("amzn1.ask.device")
         self.new_session()
@@ -146,8 +146,3 @@ class Simulator:
             self.attributes = response.get("sessionAttributes") or {}
         return response
 
-
-def _model_locales() -> tuple[str, ...]:
-    from skill.model import MODEL_DIR
-
-    return tuple(path.stem for path in MODEL_DIR.glob("*.json"))
