@@ -7,6 +7,7 @@ skill itself never needs it at run time.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -79,7 +80,7 @@ def parse_model(locale: str, raw: dict[str, Any]) -> InteractionModel:
 def load_model(locale: str = "en-US") -> InteractionModel:
     """The model for `locale`, or the en-US one when the locale has no model of its own."""
     path = MODEL_DIR / f"{locale}.json"
-    if not path.exists():
+    if not re.fullmatch(r"[a-z]{2}-[A-Z]{2}", locale) or not path.exists():
         locale, path = "en-US", MODEL_DIR / "en-US.json"
     with path.open(encoding="utf-8") as handle:
         return parse_model(locale, json.load(handle))
