@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any
+from typing import Any, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.exceptions import SerializationException
@@ -96,16 +96,14 @@ def check_skill_id(envelope: RequestEnvelope, expected: str | None) -> None:
 def invoke(envelope: RequestEnvelope, context: Any = None) -> dict[str, Any]:
     """Run the skill on a parsed envelope and return the response as JSON-ready data."""
     response = SKILL.invoke(request_envelope=envelope, context=context)
-    serialized: dict[str, Any] = SKILL.serializer.serialize(response)
-    return serialized
+    return cast(dict[str, Any], SKILL.serializer.serialize(response))
 
 
 def apology() -> dict[str, Any]:
     """The spoken answer for a payload too broken to dispatch (Lambda has no HTTP 400)."""
     reply = Guide(load("")).error(Conversation())
     envelope = ResponseEnvelope(version="1.0", response=render(ResponseFactory(), reply, False))
-    serialized: dict[str, Any] = SKILL.serializer.serialize(envelope)
-    return serialized
+    return cast(dict[str, Any], SKILL.serializer.serialize(envelope))
 
 
 def handle_event(event: Any, context: Any = None, skill_id: str | None = None) -> dict[str, Any]:

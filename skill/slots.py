@@ -24,7 +24,7 @@ def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
         if getattr(status, "value", status) != MATCH:
             continue
         for match in authority.values or ():
-            value = getattr(match, "value", None)
-            if isinstance(getattr(value, "id", None), str):
-                return str(value.id)
+            identifier = getattr(getattr(match, "value", None), "id", None)
+            if isinstance(identifier, str):
+                return identifier
     return None

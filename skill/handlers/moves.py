@@ -44,4 +44,4 @@ class MoveHandler(GuideHandler):
         )
 
     def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
-        return INTENT_MOVES[get_intent_name(handler_input)](guide, conversation)
+        return INTENT_MOVES[str(get_intent_name(handler_input))](guide, conversation)

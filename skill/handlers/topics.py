@@ -82,4 +82,4 @@ class QuestionHandler(GuideHandler):
         if symptom in EMERGENCY_SYMPTOMS:
             return guide.emergency(conversation)
         sign = symptom if symptom in RED_FLAG_SYMPTOMS else None
-        return guide.answer(conversation, topic_for(handler_input, get_intent_name(handler_input)), sign)
+        return guide.answer(conversation, topic_for(handler_input, str(get_intent_name(handler_input))), sign)
