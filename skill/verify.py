@@ -24,7 +24,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol
 
 import certifi
 from cryptography import x509
@@ -112,11 +112,18 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def read_capped(stream: BinaryIO, limit: int = MAX_CHAIN_BYTES) -> bytes:
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise VerificationFailed("certificate chain is too large")
-    return data
+def read_capped(stream: IO[bytes], limit: int) -> bytes | None:
+    """The whole stream if it holds at most `limit` bytes, else None, reading no more than one
+    byte past the limit. Loops because one read may return less than it was asked for."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks) if size <= limit else None
 
 
 def download_chain(url: str) -> bytes:
@@ -127,7 +134,10 @@ def download_chain(url: str) -> bytes:
         urllib.request.HTTPSHandler(context=context), _NoRedirects()
     )
     with opener.open(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
-        return read_capped(response)
+        pem = read_capped(response, MAX_CHAIN_BYTES)
+    if pem is None:
+        raise VerificationFailed("certificate chain is too large")
+    return pem
 
 
 def load_store(pem: bytes) -> Store:

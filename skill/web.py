@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.x509.verification import Store
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from skill.entry import InvalidRequest, WrongSkill, check_skill_id, configured_skill_id, invoke, parse
@@ -25,6 +25,7 @@ from skill.verify import (
     VerificationFailed,
     check_timestamp,
     download_chain,
+    read_capped,
     utc_now,
 )
 
@@ -32,7 +33,8 @@ log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 """Alexa requests are a few kilobytes (session attributes included, ours stay under 4 KB);
-anything past 64 KB is not from Alexa and is refused before it is read."""
+anything past 64 KB is not from Alexa: refused from its Content-Length before it is read, and
+a chunked body (no length; Flask does not cap those) as soon as it passes the limit."""
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -115,7 +117,9 @@ def create_app(
     def alexa() -> Response | tuple[Response, int]:
         if request.mimetype != "application/json":
             return refuse(415, "content type must be application/json")
-        body = request.get_data(cache=False)
+        body = read_capped(request.stream, MAX_BODY_BYTES)
+        if body is None:
+            raise RequestEntityTooLarge()
         if not body:
             return refuse(400, "empty body")
         try:
