@@ -73,6 +73,19 @@ def post(client: FlaskClient, body: bytes, headers: dict[str, str] | None = None
     return client.post("/", data=body, headers=headers if headers is not None else signed_headers(body))
 
 
+def tampered(changes: dict[str, str | None], body: bytes | None = None) -> TestResponse:
+    """A correctly signed request (a fresh launch unless `body` is given) whose headers were then
+    changed (None removes one), posted to a fresh app."""
+    body = body if body is not None else body_of(envelope())
+    headers = signed_headers(body)
+    for name, value in changes.items():
+        if value is None:
+            del headers[name]
+        else:
+            headers[name] = value
+    return post(make_app().test_client(), body, headers)
+
+
 def signed_invoke(client: FlaskClient) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """A Simulator `invoke` that goes over HTTP with real signatures, as Alexa does."""
 

@@ -23,7 +23,7 @@ from skill.verify import (
     read_capped,
 )
 from tests.certs import BROKEN, CHAIN_URL, NOW, pem, pki, sign
-from tests.signing import ChainServer, body_of, envelope, make_app, post, signed_headers
+from tests.signing import ChainServer, body_of, envelope, make_app, post, signed_headers, tampered
 
 CANONICAL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 
@@ -128,13 +128,7 @@ def test_urls_are_checked_before_the_cache() -> None:
 
 @pytest.mark.parametrize("url", ["", None])
 def test_missing_certificate_url(url: str | None) -> None:
-    body = body_of(envelope())
-    headers = signed_headers(body)
-    if url is None:
-        del headers["SignatureCertChainUrl"]
-    else:
-        headers["SignatureCertChainUrl"] = url
-    response = post(make_app().test_client(), body, headers)
+    response = tampered({"SignatureCertChainUrl": url})
     assert response.status_code == 400
     assert response.get_json() == {"error": "no SignatureCertChainUrl header"}
 
@@ -229,16 +223,9 @@ def test_the_default_trust_store_loads_certifi() -> None:
 # The signature ------------------------------------------------------------------------------
 
 
-def refused(headers_change: dict[str, str | None], body: bytes | None = None) -> str:
-    """Post a request whose signature headers were changed; return the refusal reason."""
-    body = body if body is not None else body_of(envelope())
-    headers = signed_headers(body)
-    for name, value in headers_change.items():
-        if value is None:
-            del headers[name]
-        else:
-            headers[name] = value
-    response = post(make_app().test_client(), body, headers)
+def refused(changes: dict[str, str | None], body: bytes | None = None) -> str:
+    """The reason a request with these signature header changes is refused with."""
+    response = tampered(changes, body)
     assert response.status_code == 400
     reason: str = response.get_json()["error"]
     return reason
@@ -258,9 +245,7 @@ def test_sha1_signature_alone_is_refused() -> None:
 
 
 def test_sha1_signature_beside_signature_256_is_ignored() -> None:
-    body = body_of(envelope())
-    headers = {**signed_headers(body), "Signature": "bm90IGNoZWNrZWQ="}
-    assert post(make_app().test_client(), body, headers).status_code == 200
+    assert tampered({"Signature": "bm90IGNoZWNrZWQ="}).status_code == 200
 
 
 def test_signature_not_base64() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from skill.simulator import Simulator
 from skill.web import MAX_BODY_BYTES, ConfigError, create_app
-from tests.signing import ChainServer, body_of, envelope, make_app, post, signed_headers, signed_invoke
+from tests.signing import ChainServer, body_of, envelope, make_app, post, signed_invoke, tampered
 
 ENV_NAMES = ("ALEXA_SKILL_ID", "ALLOW_ANY_SKILL_ID", "ASK_SDK_VERIFY_SIGNATURE", "ASK_SDK_VERIFY_TIMESTAMP")
 
@@ -61,21 +61,13 @@ def test_other_routes_answer_json(method: str, path: str, status: int, error: st
     [None, "text/plain", "application/x-www-form-urlencoded", "text/json", "multipart/form-data"],
 )
 def test_non_json_content_types_are_refused(content_type: str | None) -> None:
-    body = body_of(envelope())
-    headers = signed_headers(body)
-    if content_type is None:
-        del headers["Content-Type"]
-    else:
-        headers["Content-Type"] = content_type
-    response = post(make_app().test_client(), body, headers)
+    response = tampered({"Content-Type": content_type})
     assert response.status_code == 415
     assert response.get_json() == {"error": "content type must be application/json"}
 
 
 def test_plain_application_json_is_accepted() -> None:
-    body = body_of(envelope())
-    headers = {**signed_headers(body), "Content-Type": "application/json"}
-    assert post(make_app().test_client(), body, headers).status_code == 200
+    assert tampered({"Content-Type": "application/json"}).status_code == 200
 
 
 def test_empty_body() -> None:
