@@ -7,9 +7,12 @@ import io
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from cryptography.hazmat.primitives import hashes
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skill.verify import (
     MAX_CHAIN_BYTES,
@@ -142,6 +145,38 @@ def test_the_default_loader_refuses_urls_that_break_the_rules() -> None:
 
 def test_check_chain_url_returns_the_url_it_fetches() -> None:
     assert {check_chain_url(url) for url in VALID_URLS} == {CANONICAL}
+
+
+PIECES = ["/", "//", ".", "..", "../", "@", ":", ":443", ":80", "evil.example", "echo.api", "%2e", "\\", "?"]
+
+
+def mutated(url: str, edits: list[tuple[int, str]]) -> str:
+    for position, piece in edits:
+        at = position % (len(url) + 1)
+        url = url[:at] + piece + url[at:]
+    return url
+
+
+EDITS = st.lists(st.tuples(st.integers(0, 99), st.sampled_from(PIECES)), max_size=3)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.builds(mutated, st.sampled_from(VALID_URLS), EDITS))
+def test_no_accepted_url_means_another_host_to_a_standard_parser(url: str) -> None:
+    """Amazon's valid URLs with pieces slipped in: whatever check_chain_url lets through,
+    Python's own URL parser reads the same way (the same host, no userinfo, port 443 or none),
+    and what it fetches has no dot-dot segment left and stays under /echo.api/."""
+    try:
+        fetched = check_chain_url(url)
+    except VerificationFailed:
+        return
+    for parsed in (urlsplit(url), urlsplit(fetched)):
+        assert (parsed.scheme.lower(), parsed.hostname) == ("https", "s3.amazonaws.com")
+        assert parsed.username is None
+        assert parsed.port in (None, 443)
+        assert (parsed.query, parsed.fragment) == ("", "")
+    assert urlsplit(fetched).path.startswith("/echo.api/")
+    assert ".." not in fetched.split("/")
 
 
 # The chain ----------------------------------------------------------------------------------
