@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test check models
+.PHONY: install run serve test check models
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m skill run
+
+# Production: gunicorn, configured only through environment variables (README, "Web service").
+serve: $(STAMP)
+	$(VENV)/bin/gunicorn --config python:skill.gunicorn_conf
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check skill responses tests

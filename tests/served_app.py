@@ -1,0 +1,17 @@
+"""What tests/test_serving.py runs under gunicorn: the production app with the two seams pointed
+at files the test wrote (the test root as trust store, the test chain for every URL)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from skill.verify import load_store
+from skill.web import create_app
+
+chain = Path(os.environ["TEST_CHAIN_FILE"]).read_bytes()
+app = create_app(
+    production=True,
+    trust_store=load_store(Path(os.environ["TEST_ROOT_FILE"]).read_bytes()),
+    chain_loader=lambda url: chain,
+)

@@ -1,0 +1,437 @@
+"""Every check Amazon documents for a skill hosted as a web service, through the real Flask app:
+real certificate chains, real RSA signatures over the exact body bytes; only S3 is stood in for."""
+
+from __future__ import annotations
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill.verify import (
+    MAX_CHAIN_BYTES,
+    ChainCache,
+    RequestVerifier,
+    VerificationFailed,
+    check_chain_url,
+    default_store,
+    download_chain,
+    load_store,
+    read_capped,
+)
+from tests.certs import BROKEN, CHAIN_URL, NOW, pem, pki, sign
+from tests.signing import ChainServer, body_of, envelope, make_app, post, signed_headers, tampered
+
+CANONICAL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
+
+VALID_URLS = [
+    # Amazon's examples of valid URLs
+    "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem",
+    "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem",
+    # scheme and host are case-insensitive; dot segments are normalised away
+    "HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "https://S3.AmazonAWS.com/echo.api/echo-api-cert.pem",
+    "https://s3.amazonaws.com/echo.api/./echo-api-cert.pem",
+    "https://s3.amazonaws.com/../echo.api/echo-api-cert.pem",
+]
+
+INVALID_URLS = {
+    # Amazon's examples of invalid URLs
+    "http scheme": "http://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "other host": "https://notamazon.com/echo.api/echo-api-cert.pem",
+    "path case": "https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem",
+    "other path": "https://s3.amazonaws.com/invalid.path/echo-api-cert.pem",
+    "port 563": "https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem",
+    # path tricks
+    "dot-dot out": "https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem",
+    "uppercase path": "https://s3.amazonaws.com/ECHO.API/echo-api-cert.pem",
+    "prefix only": "https://s3.amazonaws.com/echo.api/",
+    "no slash": "https://s3.amazonaws.com/echo.api",
+    "no path": "https://s3.amazonaws.com",
+    "look-alike dir": "https://s3.amazonaws.com/echo.api.evil/echo-api-cert.pem",
+    "double slash": "https://s3.amazonaws.com//echo.api/echo-api-cert.pem",
+    "encoded dots": "https://s3.amazonaws.com/echo.api/%2e%2e/evil/echo-api-cert.pem",
+    "encoded DOTS": "https://s3.amazonaws.com/echo.api/%2E%2E/%2E%2E/evil/echo-api-cert.pem",
+    "encoded slash": "https://s3.amazonaws.com/echo.api%2F..%2Fevil/echo-api-cert.pem",
+    "backslashes": "https://s3.amazonaws.com/echo.api\\..\\evil\\echo-api-cert.pem",
+    "backslash host": "https://evil.example\\@s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "query": "https://s3.amazonaws.com/echo.api/echo-api-cert.pem?versionId=1",
+    "fragment": "https://s3.amazonaws.com/echo.api/echo-api-cert.pem#x",
+    "fragment host": "https://evil.example#@s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    # host and port tricks
+    "userinfo": "https://user@s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "userinfo host": "https://s3.amazonaws.com@evil.example/echo.api/echo-api-cert.pem",
+    "password": "https://s3.amazonaws.com:443@evil.example/echo.api/echo-api-cert.pem",
+    "trailing-dot host": "https://s3.amazonaws.com./echo.api/echo-api-cert.pem",
+    "bucket subdomain": "https://evil.s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "host suffix": "https://s3.amazonaws.com.evil.example/echo.api/echo-api-cert.pem",
+    "IPv4 host": "https://52.216.0.1/echo.api/echo-api-cert.pem",
+    "IPv6 host": "https://[::1]/echo.api/echo-api-cert.pem",
+    "loopback": "https://127.0.0.1:443/echo.api/echo-api-cert.pem",
+    "port 80": "https://s3.amazonaws.com:80/echo.api/echo-api-cert.pem",
+    "port 8443": "https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem",
+    "port 0443": "https://s3.amazonaws.com:0443/echo.api/echo-api-cert.pem",
+    "empty port": "https://s3.amazonaws.com:/echo.api/echo-api-cert.pem",
+    "non-ASCII host": "https://s3.amazonaws.com\u3002/echo.api/echo-api-cert.pem",
+    "non-ASCII path": "https://s3.amazonaws.com/echo.api/c\u00e9rt.pem",
+    "spaces": " https://s3.amazonaws.com/echo.api/echo-api-cert.pem ",
+    # scheme tricks
+    "ftp": "ftp://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "file": "file:///echo.api/echo-api-cert.pem",
+    "scheme-relative": "//s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "no scheme": "s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "one slash": "https:/s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "three slashes": "https:///s3.amazonaws.com/echo.api/echo-api-cert.pem",
+    "garbage": "badUrl",
+}
+
+
+# The certificate URL ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", VALID_URLS)
+def test_valid_urls_are_fetched_in_their_normalised_form(url: str) -> None:
+    server = ChainServer(every_url=pki().chains["good"])
+    body = body_of(envelope())
+    response = post(make_app(server).test_client(), body, signed_headers(body, url))
+    assert response.status_code == 200, response.get_json()
+    assert server.fetched == [CANONICAL]
+
+
+@pytest.mark.parametrize("url", INVALID_URLS.values(), ids=INVALID_URLS.keys())
+def test_invalid_urls_are_refused_and_never_fetched(url: str) -> None:
+    """The server would hand out a valid chain for any URL: only the URL rules can refuse."""
+    server = ChainServer(every_url=pki().chains["good"])
+    body = body_of(envelope())
+    response = post(make_app(server).test_client(), body, signed_headers(body, url))
+    assert response.status_code == 400
+    assert "certificate URL" in response.get_json()["error"]
+    assert server.fetched == []
+
+
+def test_urls_are_checked_before_the_cache() -> None:
+    """Amazon's certification sends a valid URL first and invalid ones after it: a cached chain
+    for the same path must not let them through."""
+    server = ChainServer(every_url=pki().chains["good"])
+    client = make_app(server).test_client()
+    body = body_of(envelope())
+    assert post(client, body).status_code == 200
+    for bad in ("http://s3.amazonaws.com", "https://s3.amazonaws.com:563", "https://user@s3.amazonaws.com"):
+        url = CHAIN_URL.replace("https://s3.amazonaws.com", bad)
+        assert post(client, body, signed_headers(body, url)).status_code == 400
+    assert server.fetched == [CHAIN_URL]
+
+
+@pytest.mark.parametrize("url", ["", None])
+def test_missing_certificate_url(url: str | None) -> None:
+    response = tampered({"SignatureCertChainUrl": url})
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "no SignatureCertChainUrl header"}
+
+
+def test_the_default_loader_refuses_urls_that_break_the_rules() -> None:
+    """download_chain checks again, so no caller can make it fetch an arbitrary URL."""
+    for url in INVALID_URLS.values():
+        with pytest.raises(VerificationFailed):
+            download_chain(url)
+
+
+def test_check_chain_url_returns_the_url_it_fetches() -> None:
+    assert {check_chain_url(url) for url in VALID_URLS} == {CANONICAL}
+
+
+PIECES = ["/", "//", ".", "..", "../", "@", ":", ":443", ":80", "evil.example", "echo.api", "%2e", "\\", "?"]
+
+
+def mutated(url: str, edits: list[tuple[int, str]]) -> str:
+    for position, piece in edits:
+        at = position % (len(url) + 1)
+        url = url[:at] + piece + url[at:]
+    return url
+
+
+EDITS = st.lists(st.tuples(st.integers(0, 99), st.sampled_from(PIECES)), max_size=3)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.builds(mutated, st.sampled_from(VALID_URLS), EDITS))
+def test_no_accepted_url_means_another_host_to_a_standard_parser(url: str) -> None:
+    """Amazon's valid URLs with pieces slipped in: whatever check_chain_url lets through,
+    Python's own URL parser reads the same way (the same host, no userinfo, port 443 or none),
+    and what it fetches has no dot-dot segment left and stays under /echo.api/."""
+    try:
+        fetched = check_chain_url(url)
+    except VerificationFailed:
+        return
+    for parsed in (urlsplit(url), urlsplit(fetched)):
+        assert (parsed.scheme.lower(), parsed.hostname) == ("https", "s3.amazonaws.com")
+        assert parsed.username is None
+        assert parsed.port in (None, 443)
+        assert (parsed.query, parsed.fragment) == ("", "")
+    assert urlsplit(fetched).path.startswith("/echo.api/")
+    assert ".." not in fetched.split("/")
+
+
+# The chain ----------------------------------------------------------------------------------
+
+
+def test_a_valid_chain_lets_the_request_reach_the_skill() -> None:
+    response = post(make_app().test_client(), body_of(envelope()))
+    assert response.status_code == 200
+    assert response.get_json()["response"]["outputSpeech"]["ssml"].startswith("<speak>")
+
+
+@pytest.mark.parametrize("variant", BROKEN)
+def test_broken_chains_are_refused(variant: str) -> None:
+    server = ChainServer({CHAIN_URL: pki().chains[variant]})
+    response = post(make_app(server).test_client(), body_of(envelope()))
+    assert response.status_code == 400
+    assert response.get_json()["error"] in (
+        "certificate chain is not trusted",
+        "signing certificate has no RSA key",
+    )
+
+
+@pytest.mark.parametrize(
+    ("served", "reason"),
+    [
+        (b"", "certificate chain is not PEM certificates"),
+        (b"<Error><Code>AccessDenied</Code></Error>", "certificate chain is not PEM certificates"),
+        (pki().chains["good"][:500], "certificate chain is not PEM certificates"),
+        (b"#" * (MAX_CHAIN_BYTES + 1), "certificate chain is too large"),
+    ],
+    ids=["empty", "S3 error page", "truncated", "too large"],
+)
+def test_unusable_downloads_are_refused(served: bytes, reason: str) -> None:
+    response = post(make_app(ChainServer(every_url=served)).test_client(), body_of(envelope()))
+    assert response.status_code == 400
+    assert response.get_json() == {"error": reason}
+
+
+def test_a_failed_download_is_refused() -> None:
+    response = post(make_app(ChainServer({})).test_client(), body_of(envelope()))
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "certificate chain could not be downloaded"}
+
+
+class Trickle(io.RawIOBase):
+    """A stream that hands out at most 1000 bytes per read, as sockets may."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def readinto(self, buffer: Any) -> int:
+        count = min(self.left, len(buffer), 1000)
+        buffer[:count] = b"x" * count
+        self.left -= count
+        return count
+
+
+def test_read_capped_reads_everything_up_to_the_limit_and_no_more() -> None:
+    assert read_capped(Trickle(MAX_CHAIN_BYTES), MAX_CHAIN_BYTES) == b"x" * MAX_CHAIN_BYTES
+    over = Trickle(10 * MAX_CHAIN_BYTES)
+    assert read_capped(over, MAX_CHAIN_BYTES) is None
+    assert over.left == 9 * MAX_CHAIN_BYTES - 1
+
+
+def test_the_trust_store_skips_unreadable_roots() -> None:
+    broken = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+    store = load_store(broken + pem(pki().root))
+    verifier = RequestVerifier(store, ChainServer())
+    body = b"{}"
+    verifier.verify_signature(signed_headers(body), body)
+    with pytest.raises(ValueError):
+        load_store(broken)
+
+
+def test_the_default_trust_store_loads_certifi() -> None:
+    assert default_store() is not None
+
+
+# The signature ------------------------------------------------------------------------------
+
+
+def refused(changes: dict[str, str | None], body: bytes | None = None) -> str:
+    """The reason a request with these signature header changes is refused with."""
+    response = tampered(changes, body)
+    assert response.status_code == 400
+    reason: str = response.get_json()["error"]
+    return reason
+
+
+def test_no_signature() -> None:
+    assert refused({"Signature-256": None}) == "no Signature-256 header"
+    assert refused({"Signature-256": ""}) == "no Signature-256 header"
+
+
+def test_sha1_signature_alone_is_refused() -> None:
+    """Amazon moved to Signature-256 in 2022; a SHA-1 signature is no proof any more."""
+    body = body_of(envelope())
+    sha1 = sign(pki().leaf_key, body, hashes.SHA1())
+    reason = refused({"Signature-256": None, "Signature": sha1}, body)
+    assert reason == "SHA-1 Signature alone is not accepted"
+
+
+def test_sha1_signature_beside_signature_256_is_ignored() -> None:
+    assert tampered({"Signature": "bm90IGNoZWNrZWQ="}).status_code == 200
+
+
+def test_signature_not_base64() -> None:
+    assert refused({"Signature-256": "not base64!"}) == "Signature-256 is not base64"
+
+
+def test_sha1_digest_in_signature_256() -> None:
+    body = body_of(envelope())
+    assert refused({"Signature-256": sign(pki().leaf_key, body, hashes.SHA1())}, body) == (
+        "signature does not match the body"
+    )
+
+
+def test_signature_by_another_key() -> None:
+    body = body_of(envelope())
+    reason = refused({"Signature-256": sign(pki().rogue_key, body)}, body)
+    assert reason == "signature does not match the body"
+
+
+def test_body_changed_after_signing() -> None:
+    """Same JSON meaning, other bytes: the signature covers the exact raw body."""
+    payload = envelope()
+    signature = pki().sign(body_of(payload))
+    reformatted = body_of(payload).replace(b", ", b",")
+    assert refused({"Signature-256": signature}, reformatted) == "signature does not match the body"
+
+
+def test_signature_of_another_request() -> None:
+    other = pki().sign(body_of(envelope()))
+    assert refused({"Signature-256": other}) == "signature does not match the body"
+
+
+def test_truncated_signature() -> None:
+    body = body_of(envelope())
+    assert refused({"Signature-256": pki().sign(body)[:-8]}, body) == "signature does not match the body"
+
+
+# The timestamp ------------------------------------------------------------------------------
+
+
+def at(moment: datetime, request: dict[str, object] | None = None) -> bytes:
+    payload = envelope(request)
+    payload["request"]["timestamp"] = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return body_of(payload)
+
+
+SKILL_ENABLED = {"type": "AlexaSkillEvent.SkillEnabled", "eventCreationTime": "2024-01-01T00:00:00Z"}
+
+
+@pytest.mark.parametrize(
+    ("age", "request_body", "status"),
+    [
+        (timedelta(seconds=0), None, 200),
+        (timedelta(seconds=149), None, 200),
+        (timedelta(seconds=-149), None, 200),
+        (timedelta(seconds=151), None, 400),
+        (timedelta(seconds=-151), None, 400),
+        (timedelta(minutes=59), None, 400),
+        (timedelta(minutes=59), SKILL_ENABLED, 200),
+        (timedelta(minutes=61), SKILL_ENABLED, 400),
+        (timedelta(minutes=-61), SKILL_ENABLED, 400),
+    ],
+    ids=["now", "149 s old", "149 s ahead", "151 s old", "151 s ahead", "59 min old launch",
+         "59 min old skill event", "61 min old skill event", "61 min ahead skill event"],
+)
+def test_timestamp_window(age: timedelta, request_body: dict[str, object] | None, status: int) -> None:
+    client = make_app(clock=lambda: NOW + age).test_client()
+    response = post(client, at(NOW, request_body))
+    assert response.status_code == status, response.get_json()
+    if status == 400:
+        assert response.get_json() == {"error": "request timestamp is too far from now"}
+
+
+def test_missing_timestamp() -> None:
+    payload = envelope()
+    del payload["request"]["timestamp"]
+    response = post(make_app().test_client(), body_of(payload))
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "request has no timestamp"}
+
+
+def test_timestamp_check_can_be_turned_off() -> None:
+    old = NOW - timedelta(hours=5)
+    client = make_app(ASK_SDK_VERIFY_TIMESTAMP=False).test_client()
+    assert post(client, at(old)).status_code == 200
+
+
+# The cache ----------------------------------------------------------------------------------
+
+
+def test_one_download_for_a_stream_of_requests() -> None:
+    server = ChainServer()
+    client = make_app(server).test_client()
+    for _ in range(5):
+        assert post(client, body_of(envelope())).status_code == 200
+    assert server.fetched == [CHAIN_URL]
+
+
+def test_each_url_has_its_own_entry() -> None:
+    other = CHAIN_URL.replace("test.pem", "next.pem")
+    server = ChainServer({CHAIN_URL: pki().chains["good"], other: pki().chains["expired"]})
+    client = make_app(server).test_client()
+    body = body_of(envelope())
+    assert post(client, body).status_code == 200
+    assert post(client, body, signed_headers(body, other)).status_code == 400
+    assert post(client, body).status_code == 200
+    assert server.fetched == [CHAIN_URL, other]
+
+
+def test_refused_chains_are_not_cached() -> None:
+    server = ChainServer({CHAIN_URL: pki().chains["wrong_root"]})
+    client = make_app(server).test_client()
+    assert post(client, body_of(envelope())).status_code == 400
+    server.chains[CHAIN_URL] = pki().chains["good"]
+    assert post(client, body_of(envelope())).status_code == 200
+    assert server.fetched == [CHAIN_URL, CHAIN_URL]
+
+
+def test_a_cached_chain_expires_with_its_leaf() -> None:
+    """The good leaf ends a year from now: after that, the chain is fetched and judged again."""
+    moment = [NOW]
+    server = ChainServer()
+    client = make_app(server, clock=lambda: moment[0], ASK_SDK_VERIFY_TIMESTAMP=False).test_client()
+    assert post(client, body_of(envelope())).status_code == 200
+    moment[0] = NOW + timedelta(days=364)
+    assert post(client, body_of(envelope())).status_code == 200
+    assert len(server.fetched) == 1
+    moment[0] = NOW + timedelta(days=366)
+    assert post(client, body_of(envelope())).status_code == 400
+    assert len(server.fetched) == 2
+
+
+def test_the_cache_is_bounded_and_keeps_recent_entries() -> None:
+    cache = ChainCache(size=2)
+    key = pki().leaf_key.public_key()
+    later = NOW + timedelta(days=1)
+    for url in ("a", "b"):
+        cache.put(url, key, later)
+    assert cache.get("a", NOW) is key
+    cache.put("c", key, later)
+    assert [cache.get(url, NOW) is key for url in ("a", "b", "c")] == [True, False, True]
+
+
+def test_concurrent_requests_share_one_verifier() -> None:
+    server = ChainServer()
+    verifier = RequestVerifier(pki().store, server, lambda: datetime.now(UTC))
+    bodies = [body_of(envelope()) for _ in range(32)]
+
+    def verify(body: bytes) -> None:
+        verifier.verify_signature(signed_headers(body), body)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(verify, bodies))
+    assert 1 <= len(server.fetched) <= 8
