@@ -6,6 +6,7 @@ Use the application factory: `create_app()` reads the environment; tests pass a 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -30,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(ALEXA_SKILL_ID=configured_skill_id(), MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.config.update(config or {})
+    app.config.setdefault("CONSOLE_ENABLED", console_enabled())
 
     @app.get("/health")
     def health() -> Response:
@@ -46,4 +48,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             return jsonify(error=str(error)), 400
         return jsonify(invoke(envelope))
 
+    if app.config["CONSOLE_ENABLED"]:
+        from skill.console.web import blueprint  # imported only when on: production never loads it
+
+        app.register_blueprint(blueprint)
     return app
+
+
+def console_enabled() -> bool:
+    """CONSOLE_ENABLED=1 serves the local test console at GET / (`python -m skill run` sets it
+    unless told otherwise; production leaves it off)."""
+    return os.environ.get("CONSOLE_ENABLED", "").strip().lower() in {"1", "true", "yes", "on"}
