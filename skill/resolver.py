@@ -105,7 +105,6 @@ FILLERS = (
     "tell me",
     "can you",
     "could you",
-    "can you tell me",
     "i want to know",
     "i'd like to know",
     "do you know",
@@ -113,6 +112,7 @@ FILLERS = (
 """Words people wrap round a question; Alexa hears past them. The line is also tried as it
 is, so a sample that starts with one of these ("tell me more") still matches word for word."""
 FILLER_WORDS = tuple(tuple(filler.split()) for filler in FILLERS)
+FILLER_WORDS_BACKWARDS = tuple(filler[::-1] for filler in FILLER_WORDS)
 
 RequestType = Literal["LaunchRequest", "IntentRequest", "SessionEndedRequest"]
 
@@ -355,7 +355,7 @@ def _trimmed(line: str) -> set[str]:
     """`line` as said, and without the fillers at its start, its end, or both."""
     words = line.split()
     start = _leading_fillers(words, FILLER_WORDS)
-    end = len(words) - _leading_fillers(words[::-1], tuple(f[::-1] for f in FILLER_WORDS))
+    end = len(words) - _leading_fillers(words[::-1], FILLER_WORDS_BACKWARDS)
     return {" ".join(part) for part in (words, words[start:], words[:end], words[start:end])}
 
 
