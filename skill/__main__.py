@@ -1,10 +1,13 @@
-"""Command line: `python -m skill run` serves the skill locally (what `make run` does)."""
+"""Command line: `python -m skill run` serves the skill locally (what `make run` does);
+`chat` and `ask` talk to it offline (skill/console/chat.py)."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+
+from skill.console.chat import add_commands
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,14 +16,20 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="serve the skill on a local port (development server)")
     run.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
+    add_commands(commands)
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    quiet = "INFO" if args.command == "run" else "WARNING"  # request logs would bury the chat
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", quiet))
     if args.command == "run":
-        from skill.web import create_app
+        from skill.web import create_app, env_flag
 
-        create_app().run(host=args.host, port=args.port)
-    return 0
+        # The development server shows the console unless CONSOLE_ENABLED says otherwise.
+        create_app({"CONSOLE_ENABLED": env_flag("CONSOLE_ENABLED", True)}).run(
+            host=args.host, port=args.port
+        )
+        return 0
+    return int(args.handler(args))
 
 
 if __name__ == "__main__":

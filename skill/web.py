@@ -68,6 +68,7 @@ def settings_from_env() -> dict[str, Any]:
         "ALLOW_ANY_SKILL_ID": env_flag("ALLOW_ANY_SKILL_ID", False),
         "ASK_SDK_VERIFY_SIGNATURE": env_flag("ASK_SDK_VERIFY_SIGNATURE", True),
         "ASK_SDK_VERIFY_TIMESTAMP": env_flag("ASK_SDK_VERIFY_TIMESTAMP", True),
+        "CONSOLE_ENABLED": env_flag("CONSOLE_ENABLED", False),
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
     }
 
@@ -144,7 +145,14 @@ def create_app(
 
     @app.after_request
     def security_headers(response: Response) -> Response:
-        response.headers.update(SECURITY_HEADERS)
+        """Added where a route has not set its own (the console page allows its inline script)."""
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         return response
 
+    if app.config["CONSOLE_ENABLED"] and not production:
+        from skill.console.web import blueprint  # imported only when on: production never loads it
+
+        app.register_blueprint(blueprint)
     return app
+

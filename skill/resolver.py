@@ -1,0 +1,373 @@
+"""Typed text -> the request Alexa would send, read from our own interaction model.
+
+The local console needs Alexa's ear without Alexa: it decides, as Alexa's language understanding
+would, whether the words launch the skill ("open muscle twitch guide"), ask it something in one
+go ("ask muscle twitch guide why ..."), or speak inside the session, and then which intent and
+slot values they carry. Each sample utterance becomes a pattern; the slot values and synonyms
+of the model fill its `{Slot}` places. A typed line matches a pattern exactly, or fuzzily
+(rapidfuzz) when the wording, spelling or punctuation is a little off; nothing close enough is
+`AMAZON.FallbackIntent`, as with Alexa. Entity resolution itself stays in the simulator
+(`Simulator.slot`), so a slot value outside its type reaches the skill as ER_SUCCESS_NO_MATCH.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from skill.model import InteractionModel, load_model
+
+FALLBACK = "AMAZON.FallbackIntent"
+MIN_SCORE = 78.0
+"""Below this similarity (0-100) to every sample, the words are not one of ours: Fallback.
+Chosen on the paraphrase and near-miss table in tests/test_resolver.py."""
+VALUE_SCORE = 85.0
+"""How close a heard word must be to a slot value or synonym to count as that value."""
+MIN_FUZZY_VALUE = 5
+"""Shorter words must match a value exactly: "eat" is not "heat"."""
+UNRESOLVED_PENALTY = 6.0
+WORD_PENALTY = 3.0
+"""What a slot filled with words outside its type costs a word-for-word match (per slot, plus
+per word), so that a carrier phrase like "is it {Cause}" does not swallow every longer
+"is it ..." question whole, yet still beats a merely similar sample."""
+
+BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
+    "AMAZON.StopIntent": ("stop", "stop it", "shut up", "be quiet", "off", "that's enough"),
+    "AMAZON.CancelIntent": ("cancel", "cancel that", "never mind", "forget it", "nevermind"),
+    "AMAZON.YesIntent": ("yes", "yeah", "yep", "yes please", "sure", "ok", "okay", "please do"),
+    "AMAZON.NoIntent": ("no", "nope", "no thanks", "no thank you", "nah", "not now"),
+    "AMAZON.RepeatIntent": (
+        "repeat",
+        "repeat that",
+        "say that again",
+        "say it again",
+        "again",
+        "come again",
+        "what did you say",
+        "pardon",
+    ),
+    "AMAZON.HelpIntent": (
+        "help",
+        "help me",
+        "what can I say",
+        "what can you do",
+        "how does this work",
+    ),
+    "AMAZON.StartOverIntent": (
+        "start over",
+        "start again",
+        "restart",
+        "begin again",
+        "from the top",
+    ),
+    "AMAZON.PreviousIntent": ("go back", "back", "previous", "back up", "the last one"),
+    "AMAZON.NavigateHomeIntent": ("go home", "home", "main menu"),
+}
+"""The usual phrasings of Alexa's built-in intents, which a model lists without samples."""
+
+EXIT_PHRASES = ("exit", "quit")
+"""Alexa closes the session itself on these and sends the skill a SessionEndedRequest."""
+
+WAKE_WORD = "alexa"
+"""Typed first (after "hey", say) it is for Alexa, not the skill, and is dropped."""
+LAUNCH_WORDS = (
+    "open",
+    "start",
+    "launch",
+    "begin",
+    "load",
+    "run",
+    "resume",
+    "use",
+    "play",
+    "talk to",
+    "ask",
+    "tell",
+)
+CONNECTING_WORDS = ("to", "about", "for", "if", "whether", "and", "that")
+TRAILING_WORDS = ("using", "with", "from", "on", "in")
+"""Joining words around the invocation name: "ask X about ...", "... using X"."""
+FILLERS = (
+    "please",
+    "so",
+    "um",
+    "uh",
+    "hey",
+    "well",
+    "okay so",
+    "ok so",
+    "thanks",
+    "thank you",
+    "tell me",
+    "can you",
+    "could you",
+    "i want to know",
+    "i'd like to know",
+    "do you know",
+)
+"""Words people wrap round a question; Alexa hears past them. The line is also tried as it
+is, so a sample that starts with one of these ("tell me more") still matches word for word."""
+FILLER_WORDS = tuple(tuple(filler.split()) for filler in FILLERS)
+FILLER_WORDS_BACKWARDS = tuple(filler[::-1] for filler in FILLER_WORDS)
+
+RequestType = Literal["LaunchRequest", "IntentRequest", "SessionEndedRequest"]
+
+
+@dataclass(frozen=True)
+class Match:
+    """What Alexa would make of one typed line."""
+
+    request: RequestType
+    intent: str | None = None
+    slots: dict[str, str] = field(default_factory=dict)
+    """Slot name -> the words heard for it (entity resolution happens in the simulator)."""
+    score: float = 100.0
+    """Similarity (0-100) to `sample`; 100 is word for word."""
+    sample: str | None = None
+    """The sample utterance or built-in phrasing that matched, if any."""
+    invoked: bool = False
+    """The line named the skill ("open ...", "ask ... why ..."): Alexa starts a new session."""
+
+
+def normalize(text: str) -> str:
+    """Lower case, punctuation as spaces, apostrophes kept inside words, single spaces."""
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"[^a-z0-9']+", " ", text)
+    text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    intent: str
+    sample: str
+    regex: re.Pattern[str]
+    template: str
+    """The normalized sample with each {Slot} as one private-use character, for fuzzy scoring."""
+    slots: tuple[str, ...]
+    literal: int
+    """How many characters of the sample are words rather than slots (more is more specific)."""
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    """Word positions [start, end) in the utterance."""
+    value: str
+    score: float
+
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def _mark(index: int) -> str:
+    return chr(0xE000 + index)
+
+
+class Resolver:
+    """Matches typed lines against one locale's interaction model."""
+
+    def __init__(self, model: InteractionModel) -> None:
+        self.model = model
+        self.invocation = normalize(model.invocation_name)
+        self.forms: dict[str, dict[str, str]] = {
+            type_name: {normalize(form): form for value in values for form in value.spoken_forms()}
+            for type_name, values in model.types.items()
+        }
+        """Slot type -> normalized spoken form -> the form as the model spells it."""
+        self.patterns = [
+            self._pattern(intent.name, sample)
+            for intent in model.intents.values()
+            for sample in (*intent.samples, *BUILT_IN_PHRASES.get(intent.name, ()))
+        ]
+
+    def _pattern(self, intent: str, sample: str) -> _Pattern:
+        parts = _SLOT.split(sample)
+        slots = tuple(parts[1::2])
+        marks = [_mark(index) for index in range(len(slots))]
+        pieces = [normalize(literal) for literal in parts[0::2]]
+        words = " ".join(filter(None, _interleave(pieces, marks)))
+        regex = re.escape(words)
+        for name, mark in zip(slots, marks, strict=True):
+            regex = regex.replace(re.escape(mark), f"(?P<{name}>.+?)")
+        literal = sum(len(piece.replace(" ", "")) for piece in pieces)
+        return _Pattern(intent, sample, re.compile(regex), words, slots, literal)
+
+    # The whole line ----------------------------------------------------------------------------
+
+    def resolve(self, text: str) -> Match:
+        words = normalize(text).split()
+        if WAKE_WORD in words[:2]:
+            words = words[words.index(WAKE_WORD) + 1 :]
+        line = " ".join(words)
+        if line in EXIT_PHRASES:
+            return Match("SessionEndedRequest", sample=line)
+        invoked = self._invocation(line)
+        if invoked is None:
+            return self.utterance(line)
+        rest, name_score = invoked
+        if not rest:
+            return Match("LaunchRequest", score=name_score, invoked=True)
+        match = max(
+            (self.utterance(option) for option in _without_connector(rest)),
+            key=lambda candidate: candidate.score,
+        )
+        return Match(match.request, match.intent, match.slots, match.score, match.sample, True)
+
+    def _invocation(self, line: str) -> tuple[str, float] | None:
+        """(what is left to say, how well the name matched) when `line` names the skill."""
+        size = len(self.invocation.split())
+        for launch in LAUNCH_WORDS:
+            if line == launch or line.startswith(launch + " "):
+                found = self._name_at(line[len(launch) :].split(), size, leading=True)
+                if found is not None:
+                    return found
+        words = line.split()
+        ending = self._name_at(words, size, leading=False)
+        if ending is not None:
+            rest = ending[0].split()
+            if not rest or rest[-1] in TRAILING_WORDS:
+                return " ".join(rest[:-1]), ending[1]
+        return None
+
+    def _name_at(self, words: list[str], size: int, leading: bool) -> tuple[str, float] | None:
+        """The rest of `words` once the invocation name is taken from their start (or end)."""
+        best: tuple[str, float] | None = None
+        for length in (size, size + 1, size - 1):
+            if not 0 < length <= len(words):
+                continue
+            name = words[:length] if leading else words[-length:]
+            rest = words[length:] if leading else words[:-length]
+            score = fuzz.ratio(" ".join(name), self.invocation)
+            if score >= VALUE_SCORE and (best is None or score > best[1]):
+                best = (" ".join(rest), score)
+        return best
+
+    # One utterance inside the skill ------------------------------------------------------------
+
+    def utterance(self, line: str) -> Match:
+        """The intent and slots for words said to the skill (no launch phrase)."""
+        options = _trimmed(line) - {""}
+        candidates = [self._best(option) for option in options]
+        best = max(candidates, key=lambda match: match.score, default=None)
+        if best is None or best.score < MIN_SCORE:
+            return Match("IntentRequest", FALLBACK, score=best.score if best else 0.0)
+        return best
+
+    def _best(self, line: str) -> Match:
+        """The closest pattern: a word-for-word match if one fills every slot from its type,
+        else the best of the exact and fuzzy scores (ties go to the more specific sample)."""
+        scored = [pair for pattern in self.patterns if (pair := self._exact(pattern, line))]
+        if not scored or max(scored, key=lambda pair: pair[0])[0][0] < 100:
+            spans = {type_name: self._spans(line, type_name) for type_name in self.forms}
+            scored += [self._fuzzy(pattern, line, spans) for pattern in self.patterns]
+        return max(scored, key=lambda pair: pair[0])[1]
+
+    def _exact(self, pattern: _Pattern, line: str) -> tuple[tuple[float, int], Match] | None:
+        found = pattern.regex.fullmatch(line)
+        if found is None:
+            return None
+        score, slots = 100.0, {}
+        for name in pattern.slots:
+            heard = found[name]
+            value = self._value(self._slot_type(pattern, name), heard)
+            if value is None:
+                score -= UNRESOLVED_PENALTY + WORD_PENALTY * len(heard.split())
+            slots[name] = value or heard
+        match = Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
+        return (score, pattern.literal), match
+
+    def _slot_type(self, pattern: _Pattern, slot: str) -> str:
+        return self.model.intents[pattern.intent].slots[slot]
+
+    def _value(self, type_name: str, heard: str) -> str | None:
+        """The model's spelling of the value `heard` names, or None if it is none of the type's."""
+        forms = self.forms.get(type_name, {})
+        if heard in forms:
+            return forms[heard]
+        if len(heard) < MIN_FUZZY_VALUE:
+            return None
+        best = process.extractOne(heard, forms.keys(), scorer=fuzz.ratio, score_cutoff=VALUE_SCORE)
+        return forms[best[0]] if best else None
+
+    def _spans(self, line: str, type_name: str) -> list[_Span]:
+        """Every run of words that names a value of the type, exact and longest first."""
+        words, forms = line.split(), self.forms[type_name]
+        longest = max((len(form.split()) for form in forms), default=0)
+        spans = [
+            _Span(start, start + size, value, 100.0 if heard in forms else VALUE_SCORE)
+            for size in range(1, longest + 1)
+            for start in range(len(words) - size + 1)
+            if (value := self._value(type_name, heard := " ".join(words[start : start + size])))
+        ]
+        return sorted(spans, key=lambda span: (-span.score, span.start - span.end))
+
+    def _fuzzy(
+        self, pattern: _Pattern, line: str, spans: dict[str, list[_Span]]
+    ) -> tuple[tuple[float, int], Match]:
+        """Score `line` against a pattern after putting the pattern's slot marks where the
+        line names a value of the slot's type."""
+        taken: dict[str, _Span] = {}
+        for name in pattern.slots:
+            free = (
+                span
+                for span in spans.get(self._slot_type(pattern, name), ())
+                if all(span.end <= t.start or span.start >= t.end for t in taken.values())
+            )
+            span = next(free, None)
+            if span is not None:
+                taken[name] = span
+        marked = line.split()
+        for name, span in sorted(taken.items(), key=lambda item: -item[1].start):
+            marked[span.start : span.end] = [_mark(pattern.slots.index(name))]
+        score = _similarity(" ".join(marked), pattern.template)
+        slots = {name: span.value for name, span in taken.items()}
+        match = Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
+        return (score, pattern.literal), match
+
+
+def _similarity(heard: str, template: str) -> float:
+    """Character similarity, forgiving words said in another order ("it is" for "is it")."""
+    return max(fuzz.ratio(heard, template), 0.95 * fuzz.token_sort_ratio(heard, template))
+
+
+def _interleave(pieces: list[str], marks: list[str]) -> list[str]:
+    joined = [pieces[0]]
+    for mark, piece in zip(marks, pieces[1:], strict=True):
+        joined += [mark, piece]
+    return joined
+
+
+def _without_connector(rest: str) -> list[str]:
+    """ "about stretching" may be "stretching"; both are tried, as the joining word is optional."""
+    words = rest.split()
+    if len(words) > 1 and words[0] in CONNECTING_WORDS:
+        return [rest, " ".join(words[1:])]
+    return [rest]
+
+
+def _trimmed(line: str) -> set[str]:
+    """`line` as said, and without the fillers at its start, its end, or both."""
+    words = line.split()
+    start = _leading_fillers(words, FILLER_WORDS)
+    end = len(words) - _leading_fillers(words[::-1], FILLER_WORDS_BACKWARDS)
+    return {" ".join(part) for part in (words, words[start:], words[:end], words[start:end])}
+
+
+def _leading_fillers(words: list[str], fillers: tuple[tuple[str, ...], ...]) -> int:
+    """How many of the first words are fillers, one after another."""
+    count = 0
+    while found := next((f for f in fillers if tuple(words[count : count + len(f)]) == f), None):
+        count += len(found)
+    return count
+
+
+@cache
+def resolver_for(locale: str) -> Resolver:
+    """One resolver per locale per process: building the patterns reads the whole model."""
+    return Resolver(load_model(locale))

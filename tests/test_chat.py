@@ -1,0 +1,168 @@
+"""The console in a terminal: `chat` driven line by line (in-process and through stdin), the
+one-shot `ask`, and `--speak` with and without espeak-ng."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import wave
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from responses import load
+from skill.__main__ import main
+from skill.console import Console
+from skill.console.chat import chat
+from skill.console.speak import INSTALL_HINT, Speaker
+
+CONTENT = load("en-US")
+ESPEAK = shutil.which("espeak-ng")
+needs_espeak = pytest.mark.skipif(
+    ESPEAK is None, reason="espeak-ng is not installed (make test installs it as root with apt-get)"
+)
+
+
+def lines(*typed: str) -> Callable[[str], str]:
+    """A stand-in for `input`: the typed lines in turn, then end of input."""
+    pending = list(typed)
+
+    def read(prompt: str) -> str:
+        if not pending:
+            raise EOFError
+        return pending.pop(0)
+
+    return read
+
+
+def summaries(topic: str) -> tuple[str, ...]:
+    return CONTENT.topics[topic].summary
+
+
+def test_chat_carries_the_session_so_yes_takes_the_offer() -> None:
+    out = io.StringIO()
+    code = chat(Console(), lines("open muscle twitch guide", "why do my legs twitch", "yes"), out)
+    text = out.getvalue()
+    assert code == 0
+    assert "[LaunchRequest]" in text
+    assert "[WhyTwitching  BodyPart='legs' (LEGS)]" in text
+    assert "[AMAZON.YesIntent]" in text
+    assert any(summary in text for summary in summaries("prevent"))
+    assert "reprompt: " in text
+    assert "card: " + CONTENT.topics["why"].title in text
+
+
+def test_chat_new_session_forgets_the_offer_and_quit_leaves() -> None:
+    out = io.StringIO()
+    chat(Console(), lines("why do my legs twitch", "/new", "yes", "/quit", "never read"), out)
+    text = out.getvalue()
+    assert "(new session)" in text
+    after_new = text.split("(new session)")[1]
+    assert not any(summary in after_new for summary in summaries("prevent"))
+    assert CONTENT.line("anything_else") in after_new, "yes with nothing offered asks what next"
+
+
+def test_chat_shows_the_screen_and_session_end() -> None:
+    out = io.StringIO()
+    chat(Console(screen=True), lines("why do my legs twitch", "", "stop"), out)
+    text = out.getvalue()
+    assert "device with a screen" in text
+    assert "screen: " + CONTENT.topics["why"].title in text
+    for point in CONTENT.topics["why"].points:
+        assert f"- {point}" in text
+    assert "(session ended)" in text
+
+
+def test_chat_reports_values_outside_the_slot_type_as_no_match() -> None:
+    out = io.StringIO()
+    chat(Console(), lines("why does my ear twitch"), out)
+    assert "BodyPart='ear' (no match)" in out.getvalue()
+
+
+def run_cli(
+    *arguments: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "skill", *arguments],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env or dict(os.environ),
+        timeout=60,
+        check=False,
+    )
+
+
+def test_python_m_skill_chat_reads_stdin() -> None:
+    done = run_cli("chat", "--locale", "en-GB", stdin="open muscle twitch guide\nhelp\nstop\n")
+    assert done.returncode == 0, done.stderr
+    assert "en-GB" in done.stdout
+    assert "[AMAZON.HelpIntent]" in done.stdout
+    assert "(session ended)" in done.stdout
+    assert "request=" not in done.stderr, "request logs stay quiet in the chat"
+
+
+def test_ask_prints_only_the_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "why do my legs twitch"]) == 0
+    answer = capsys.readouterr().out
+    assert answer.count("\n") == 1
+    assert any(summary in answer for summary in summaries("why"))
+
+
+def test_ask_speaks_the_locale(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ask", "--locale", "en-GB", "when should I see a doctor"])
+    assert "GP" in capsys.readouterr().out
+
+
+def test_ask_refuses_an_unknown_locale(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["ask", "--locale", "fr-FR", "help"])
+    assert exit_.value.code == 2
+
+
+def test_speak_without_espeak_says_how_to_get_it_and_still_answers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert main(["ask", "--speak", "what is a twitch"]) == 0
+    captured = capsys.readouterr()
+    assert "apt-get install espeak-ng" in captured.err
+    assert INSTALL_HINT in captured.err
+    assert any(summary in captured.out for summary in summaries("what"))
+
+
+def only_espeak_on_path(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """A PATH with espeak-ng and no aplay, so the answer is written to a file."""
+    assert ESPEAK is not None
+    (folder / "espeak-ng").symlink_to(ESPEAK)
+    monkeypatch.setenv("PATH", str(folder))
+
+
+def seconds(wav: Path) -> float:
+    with wave.open(str(wav)) as audio:
+        return audio.getnframes() / audio.getframerate()
+
+
+@needs_espeak
+def test_speak_writes_a_wav_of_the_answer_when_it_cannot_play(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    only_espeak_on_path(monkeypatch, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["ask", "--speak", "why do my legs twitch"]) == 0
+    wav = tmp_path / "alexa-reply-1.wav"
+    assert f"audio written to {wav}" in capsys.readouterr().err
+    assert seconds(wav) > 3, "a whole spoken answer, not a blip"
+
+
+@needs_espeak
+def test_speech_honours_ssml_breaks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    only_espeak_on_path(monkeypatch, tmp_path)
+    speaker = Speaker("en-US", tmp_path)
+    speaker.say("<speak>Drink water.</speak>")
+    speaker.say('<speak>Drink water. <break time="2000ms"/></speak>')
+    assert seconds(tmp_path / "alexa-reply-2.wav") - seconds(tmp_path / "alexa-reply-1.wav") > 1.5

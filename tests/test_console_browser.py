@@ -1,0 +1,119 @@
+"""The console page in a real headless browser: Debian's Chromium driven by Playwright.
+
+The app runs on a loopback port in a thread; the test types and clicks as a developer would.
+Playwright never downloads a browser here: it drives /usr/bin/chromium, which `make test`
+installs with apt-get when it can. Without it the test skips and says so.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from responses import load
+from skill.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CONTENT = load("en-US")
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"{CHROMIUM} is missing: install Debian's chromium (make test does, as root with apt-get)",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, create_app({"CONSOLE_ENABLED": True}), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url)
+    page.wait_for_selector("body[data-ready=yes]")
+    yield page
+    context.close()
+
+
+def say(page: Page, text: str, intent: str) -> None:
+    """Type `text`, click the button, and wait until the page shows the matched `intent`."""
+    page.fill("#text", text)
+    page.click("#send")
+    expect(page.locator("#intent")).to_have_text(intent)
+
+
+def request_json(page: Page) -> str:
+    return str(page.text_content("#request-json"))
+
+
+def test_typed_question_shows_speech_intent_slots_and_the_session_survives(page: Page) -> None:
+    say(page, "Why do my legs twitch after running?", "WhyTwitching")
+    speech = str(page.text_content("#speech"))
+    assert any(summary in speech for summary in CONTENT.topics["why"].summary)
+    slots = str(page.text_content("#slots"))
+    for shown in ("BodyPart", "legs", "LEGS", "Activity", "running", "ER_SUCCESS_MATCH"):
+        assert shown in slots
+    assert page.text_content("#card-title") == CONTENT.topics["why"].title
+    assert page.is_hidden("#screen-box")
+    assert '"new": true' in request_json(page)
+
+    say(page, "yes", "AMAZON.YesIntent")
+    speech = str(page.text_content("#speech"))
+    assert any(summary in speech for summary in CONTENT.topics["prevent"].summary)
+    assert '"new": false' in request_json(page)
+
+
+def test_example_picker_screen_toggle_and_new_session(page: Page) -> None:
+    page.check("#screen")
+    page.select_option("#examples", "why is my eyelid twitching")
+    assert page.input_value("#text") == "why is my eyelid twitching"
+    page.click("#send")
+    expect(page.locator("#intent")).to_have_text("WhyTwitching")
+    assert page.is_visible("#screen-box")
+    topic = CONTENT.topics["why_eyelid"]
+    assert page.text_content("#screen-title") == topic.title
+    points = page.locator("#screen-points li").all_text_contents()
+    assert points == list(topic.points)
+
+    page.click("#new-session")
+    expect(page.locator("#log")).to_contain_text("(new session)")
+    say(page, "help", "AMAZON.HelpIntent")
+    assert '"new": true' in request_json(page)
+
+
+def test_locale_picker_answers_in_that_locale(page: Page) -> None:
+    page.select_option("#locale", "en-GB")
+    say(page, "when should I see a doctor", "WhenSeeDoctor")
+    assert "GP" in str(page.text_content("#speech"))
+    assert '"locale": "en-GB"' in request_json(page)
