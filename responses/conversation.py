@@ -8,6 +8,7 @@ rather than trusted or allowed to crash the turn.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,6 +18,10 @@ ATTRIBUTES_KEY = "guide"
 """All our state sits under this one session-attribute key (stable across versions)."""
 
 MAX_HISTORY = 10
+MAX_STATE_CHARS = 4096
+"""Our state is under 2 KB as JSON (the longest reply plus ten topics heard). Anything larger was
+not written by this version, and keeping it would send it back to Alexa on every turn, where a
+whole response may be at most 24 KB; it is dropped whole."""
 
 
 @dataclass
@@ -44,7 +49,7 @@ class Conversation:
     def from_attributes(cls, attributes: object) -> Conversation:
         raw = attributes.get(ATTRIBUTES_KEY) if isinstance(attributes, dict) else None
         conversation = cls()
-        if not isinstance(raw, dict):
+        if not isinstance(raw, dict) or len(json.dumps(raw)) > MAX_STATE_CHARS:
             return conversation
         for flag in ("disclaimer_given", "expanded"):
             if isinstance(raw.get(flag), bool):

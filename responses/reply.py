@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from responses.ssml import is_speech
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -28,11 +30,11 @@ class Reply:
     @classmethod
     def from_dict(cls, raw: object) -> Reply | None:
         """Rebuild a stored reply, or None if the stored value is not one we wrote."""
-        if not isinstance(raw, dict) or not isinstance(raw.get("ssml"), str):
+        if not isinstance(raw, dict) or not is_speech(raw.get("ssml")):
             return None
         reprompt, title, text = raw.get("reprompt"), raw.get("card_title"), raw.get("card_text")
         points = raw.get("points")
-        if not (reprompt is None or isinstance(reprompt, str)):
+        if not (reprompt is None or is_speech(reprompt)):
             return None
         if not (title is None or isinstance(title, str)) or not isinstance(text, str):
             return None

@@ -4,7 +4,7 @@ Every string the skill speaks passes through `speak`, which escapes it and wraps
 `<speak>` document, so no handler or content file ever writes markup by hand.
 """
 
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 MAX_SSML_CHARS = 8000
 """Alexa rejects output speech longer than this (SSML tags included)."""
@@ -24,3 +24,18 @@ def speak(*parts: str) -> str:
     if len(ssml) > MAX_SSML_CHARS:
         raise ValueError(f"SSML of {len(ssml)} characters exceeds Alexa's {MAX_SSML_CHARS}")
     return ssml
+
+
+def is_speech(ssml: object) -> bool:
+    """Whether `ssml` is a document `speak` could have written, saying something: what a stored
+    reply (session attributes, perhaps from another version of the skill) must be before it is
+    said again."""
+    if not isinstance(ssml, str) or not ssml.startswith("<speak>") or not ssml.endswith("</speak>"):
+        return False
+    body = ssml.removeprefix("<speak>").removesuffix("</speak>")
+    if not body:
+        return False
+    try:
+        return speak(*(unescape(part) for part in body.split(f" {PAUSE} "))) == ssml
+    except ValueError:
+        return False

@@ -67,14 +67,38 @@ def configured_skill_id() -> str | None:
     return os.environ.get("ALEXA_SKILL_ID", "").strip() or None
 
 
+MAX_NESTING = 100
+"""Alexa's envelopes nest about fifteen levels deep (APL's visible-component tree a little more).
+The SDK copies session attributes recursively before any handler runs, so JSON nested some
+hundreds of levels deep would exhaust the stack; refusing it at the door is cheaper."""
+
+
+def nesting(value: object) -> int:
+    """How deeply lists and objects nest in decoded JSON, counted without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        node, level = pending.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            children = node.values() if isinstance(node, dict) else node
+            pending.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def parse(payload: str | bytes) -> RequestEnvelope:
     """Read a request envelope, refusing anything that is not one (raises InvalidRequest)."""
+    unreadable = InvalidRequest("request body is not an Alexa request envelope")
     try:
-        if isinstance(payload, bytes):
-            payload = payload.decode("utf-8")
-        envelope = SKILL.serializer.deserialize(payload=payload, obj_type=RequestEnvelope)
-    except (SerializationException, UnicodeDecodeError, ValueError, TypeError) as error:
-        raise InvalidRequest("request body is not an Alexa request envelope") from error
+        text = payload.decode("utf-8") if isinstance(payload, bytes) else payload
+        data = json.loads(text)
+    except (UnicodeDecodeError, ValueError, TypeError, RecursionError) as error:
+        raise unreadable from error
+    if nesting(data) > MAX_NESTING:
+        raise InvalidRequest("request body nests deeper than any Alexa request")
+    try:
+        envelope = SKILL.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+    except (SerializationException, ValueError, TypeError) as error:
+        raise unreadable from error
     if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
         raise InvalidRequest("request envelope has no request")
     return envelope
@@ -114,7 +138,7 @@ def handle_event(event: Any, context: Any = None, skill_id: str | None = None) -
     error."""
     try:
         envelope = parse(json.dumps(event))
-    except (InvalidRequest, TypeError, ValueError):
+    except (InvalidRequest, TypeError, ValueError, RecursionError):
         log.warning("unreadable Lambda event; answering with an apology")
         return apology()
     check_skill_id(envelope, skill_id)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from skill.lambda_function import lambda_handler
 from skill.simulator import Simulator
@@ -45,3 +47,10 @@ def make_alexa():
         return Simulator(invoke_checked, locale=locale, screen=screen)
 
     return make
+
+
+settings.register_profile("ci", max_examples=200, deadline=None, print_blob=True)
+settings.register_profile("long", max_examples=20_000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+"""Fuzzing is bounded in `make test` ("ci": seconds); HYPOTHESIS_PROFILE=long runs for minutes.
+No deadline: speed belongs in benchmarks, not in pass/fail."""

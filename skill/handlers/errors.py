@@ -22,6 +22,13 @@ def _request_id(handler_input: HandlerInput) -> str:
     return str(getattr(handler_input.request_envelope.request, "request_id", None) or "-")
 
 
+def _silence(handler_input: HandlerInput) -> Response:
+    """An empty response for a request Alexa takes no answer to. The SDK would echo the session
+    attributes back; the session is over, so no state goes with it (whatever the request held)."""
+    handler_input.attributes_manager.session_attributes = {}
+    return handler_input.response_builder.response
+
+
 class SessionEndedHandler(AbstractRequestHandler):
     """The session closed (user exit, silence, error): log why; Alexa accepts no speech here."""
 
@@ -40,7 +47,7 @@ class SessionEndedHandler(AbstractRequestHandler):
             reason,
             error,
         )
-        return handler_input.response_builder.response
+        return _silence(handler_input)
 
 
 class ExceptionEncounteredHandler(AbstractRequestHandler):
@@ -58,7 +65,7 @@ class ExceptionEncounteredHandler(AbstractRequestHandler):
         log.warning(
             "Alexa reported an error: request=%s type=%s", _request_id(handler_input), error
         )
-        return handler_input.response_builder.response
+        return _silence(handler_input)
 
 
 class UnhandledHandler(GuideHandler):
