@@ -202,7 +202,7 @@ REPLIES = _replies()
 topics = st.sampled_from(TOPICS)
 our_state = st.builds(
     lambda *fields: {"guide": dict(zip(("disclaimer_given", "topic", "offer", "heard",
-                                        "wording", "expanded", "fallbacks", "last"), fields))},
+                                        "wording", "expanded", "fallbacks", "last"), fields, strict=True))},
     st.booleans(),
     st.none() | topics,
     st.none() | topics,
