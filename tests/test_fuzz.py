@@ -25,6 +25,7 @@ from skill.lambda_function import lambda_handler
 from skill.model import load_model
 from skill.simulator import Simulator
 from tests.alexa_rules import check_response
+from tests.signing import body_of, make_app, post, signed_headers
 
 MODEL = load_model("en-US")
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
@@ -308,3 +309,36 @@ def test_lambda_answers_every_envelope_with_valid_alexa_json(event: dict[str, An
 @given(json_values)
 def test_lambda_answers_any_json_event(event: Any) -> None:
     check_response(lambda_handler(event, None))
+
+
+# The web layer: signed mutated envelopes, and anything at all -----------------------------------
+
+WEB = make_app().test_client()
+HEADER_NAMES = ("Content-Type", "SignatureCertChainUrl", "Signature-256", "Signature", "Content-Length")
+
+
+def answered_properly(response: Any) -> None:
+    assert response.status_code == 200 or 400 <= response.status_code < 500, response.status_code
+    if response.status_code == 200:
+        check_response(response.get_json())
+    else:
+        assert set(response.get_json()) == {"error"}
+
+
+@given(envelopes())
+def test_web_answers_signed_envelopes_with_200_or_4xx(event: dict[str, Any]) -> None:
+    answered_properly(post(WEB, body_of(event)))
+
+
+@given(
+    st.binary(max_size=2048) | json_values.map(lambda value: json.dumps(value).encode()),
+    st.dictionaries(
+        st.sampled_from(HEADER_NAMES),
+        st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=200),
+    ),
+    st.booleans(),
+)
+def test_web_answers_any_body_and_headers_with_4xx(body: bytes, headers: dict[str, str], sign: bool) -> None:
+    if sign:
+        headers = {**signed_headers(body), **headers}
+    answered_properly(WEB.post("/", data=body, headers=headers))
