@@ -23,7 +23,7 @@ serve: $(STAMP)
 	$(VENV)/bin/gunicorn --config python:skill.gunicorn_conf
 
 check: $(STAMP)
-	$(VENV)/bin/ruff check skill responses tests
+	$(VENV)/bin/ruff check skill responses tests benchmarks
 	$(VENV)/bin/mypy
 
 # The console's browser and speech tests use Debian's chromium and espeak-ng; install them when
