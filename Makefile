@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run serve test check models
+.PHONY: install run serve test check models package
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(VENV)/bin/ruff check skill responses tests benchmarks
 	$(VENV)/bin/mypy
+	$(PY) -m skill lint
+
+# build/skill-package (manifest, models, icons) and build/muscle-twitch-guide-lambda.zip.
+package: $(STAMP)
+	$(PY) -m skill package
 
 # The console's browser and speech tests use Debian's chromium and espeak-ng; install them when
 # missing and possible (root with apt-get). Failure is reported, not fatal: those tests then skip.

@@ -1,5 +1,6 @@
 """Command line: `python -m skill run` serves the skill locally (what `make run` does);
-`chat` and `ask` talk to it offline (skill/console/chat.py)."""
+`chat` and `ask` talk to it offline (skill/console/chat.py); `lint` checks the interaction
+models and manifest; `package` builds what the developer console and Lambda take."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     add_commands(commands)
+    commands.add_parser("lint", help="check the interaction models and the manifest offline")
+    commands.add_parser("package", help="write build/skill-package and the Lambda zip")
     args = parser.parse_args(argv)
 
     quiet = "INFO" if args.command == "run" else "WARNING"  # request logs would bury the chat
@@ -29,6 +32,14 @@ def main(argv: list[str] | None = None) -> int:
             host=args.host, port=args.port
         )
         return 0
+    if args.command == "lint":
+        from skill import lint
+
+        return lint.main()
+    if args.command == "package":
+        from skill import package
+
+        return package.main()
     return int(args.handler(args))
 
 
