@@ -38,7 +38,7 @@ per word), so that a carrier phrase like "is it {Cause}" does not swallow every 
 BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.StopIntent": ("stop", "stop it", "shut up", "be quiet", "off", "that's enough"),
     "AMAZON.CancelIntent": ("cancel", "cancel that", "never mind", "forget it", "nevermind"),
-    "AMAZON.YesIntent": ("yes", "yeah", "yep", "yes please", "sure", "ok", "okay", "please do"),
+    "AMAZON.YesIntent": ("yes", "yeah", "yep", "yes please", "sure", "ok", "okay", "please do", "yes I would"),
     "AMAZON.NoIntent": ("no", "nope", "no thanks", "no thank you", "nah", "not now"),
     "AMAZON.RepeatIntent": (
         "repeat",
@@ -53,12 +53,14 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.HelpIntent": (
         "help",
         "help me",
+        "I need help",
         "what can I say",
         "what can you do",
         "how does this work",
     ),
     "AMAZON.StartOverIntent": (
         "start over",
+        "let's start over",
         "start again",
         "restart",
         "begin again",

@@ -199,19 +199,10 @@ HELD_OUT: list[Row] = [
 KNOWN_MISSES = {
     # "about X" leaves a topic word, not a question; no sample is close enough.
     "ask muscle twitch guide about stretching tears",
-    # "prevent" and "treat" are one edit apart in characters; only "how to treat twitching" is a
-    # sample, so the wrong intent wins. Adding "how to prevent twitching" to the model fixes it.
-    "alexa ask muscle twitch guide how to prevent twitching",
+    # No sample is close to "any tips for ..." (deliberately not added: this row is held out).
     "any tips for preventing twitches",
-    "what if my leg feels numb",
     # "what should I {Step}" takes any verb, as Alexa's carrier phrases do: NO_MATCH, not Fallback.
     "what should I watch tonight",
-    # No sample "I {Symptom}" on its own.
-    "I can't breathe",
-    # Built-in phrasings the resolver's list lacks.
-    "yes I would",
-    "I need help",
-    "let's start over",
 }
 """Rows the resolver gets wrong today, each marked xfail(strict): fixing one flags it here."""
 
