@@ -38,7 +38,17 @@ per word), so that a carrier phrase like "is it {Cause}" does not swallow every 
 BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.StopIntent": ("stop", "stop it", "shut up", "be quiet", "off", "that's enough"),
     "AMAZON.CancelIntent": ("cancel", "cancel that", "never mind", "forget it", "nevermind"),
-    "AMAZON.YesIntent": ("yes", "yeah", "yep", "yes please", "sure", "ok", "okay", "please do", "yes I would"),
+    "AMAZON.YesIntent": (
+        "yes",
+        "yeah",
+        "yep",
+        "yes please",
+        "sure",
+        "ok",
+        "okay",
+        "please do",
+        "yes I would",
+    ),
     "AMAZON.NoIntent": ("no", "nope", "no thanks", "no thank you", "nah", "not now"),
     "AMAZON.RepeatIntent": (
         "repeat",
