@@ -9,7 +9,7 @@ rather than trusted or allowed to crash the turn.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from responses.reply import Reply
@@ -43,7 +43,17 @@ class Conversation:
     """The last reply that kept the session open, for Repeat."""
 
     def to_attributes(self) -> dict[str, Any]:
-        return {ATTRIBUTES_KEY: asdict(self)}
+        state = {
+            "disclaimer_given": self.disclaimer_given,
+            "topic": self.topic,
+            "offer": self.offer,
+            "heard": list(self.heard),
+            "wording": dict(self.wording),
+            "expanded": self.expanded,
+            "fallbacks": self.fallbacks,
+            "last": self.last.to_dict() if self.last is not None else None,
+        }
+        return {ATTRIBUTES_KEY: state}
 
     @classmethod
     def from_attributes(cls, attributes: object) -> Conversation:

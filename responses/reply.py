@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from responses.ssml import is_speech
@@ -25,7 +25,15 @@ class Reply:
         return self.reprompt is None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """JSON-ready fields, written out (dataclasses.asdict's deep copy costs more per turn than
+        the rest of our handling)."""
+        return {
+            "ssml": self.ssml,
+            "reprompt": self.reprompt,
+            "card_title": self.card_title,
+            "card_text": self.card_text,
+            "points": list(self.points),
+        }
 
     @classmethod
     def from_dict(cls, raw: object) -> Reply | None:

@@ -68,9 +68,10 @@ def configured_skill_id() -> str | None:
 
 
 MAX_NESTING = 100
-"""Alexa's envelopes nest about fifteen levels deep (APL's visible-component tree a little more).
-The SDK copies session attributes recursively before any handler runs, so JSON nested some
-hundreds of levels deep would exhaust the stack; refusing it at the door is cheaper."""
+"""How deeply session attributes may nest. The SDK deep-copies them before any handler runs, so
+attributes nested some hundreds of levels deep would exhaust the stack; ours nest three levels.
+Everything else in an envelope is read field by field against the SDK's models (unknown fields
+are ignored, free-form ones are not walked), and the JSON decoder itself refuses absurd depth."""
 
 
 def nesting(value: object) -> int:
@@ -86,18 +87,27 @@ def nesting(value: object) -> int:
 
 
 def parse(payload: str | bytes) -> RequestEnvelope:
-    """Read a request envelope, refusing anything that is not one (raises InvalidRequest)."""
-    unreadable = InvalidRequest("request body is not an Alexa request envelope")
+    """Read a request envelope from JSON text, refusing anything that is not one (raises
+    InvalidRequest)."""
     try:
         text = payload.decode("utf-8") if isinstance(payload, bytes) else payload
         data = json.loads(text)
     except (UnicodeDecodeError, ValueError, TypeError, RecursionError) as error:
-        raise unreadable from error
-    if nesting(data) > MAX_NESTING:
-        raise InvalidRequest("request body nests deeper than any Alexa request")
+        raise InvalidRequest("request body is not an Alexa request envelope") from error
+    return envelope_of(data, text)
+
+
+def envelope_of(data: object, text: str) -> RequestEnvelope:
+    """The envelope in `data`, decoded JSON whose text is `text` (the SDK's serializer reads text)."""
+    unreadable = InvalidRequest("request body is not an Alexa request envelope")
+    if not isinstance(data, dict):
+        raise unreadable
+    session = data.get("session")
+    if isinstance(session, dict) and nesting(session.get("attributes")) > MAX_NESTING:
+        raise InvalidRequest("session attributes nest deeper than any this skill writes")
     try:
         envelope = SKILL.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
-    except (SerializationException, ValueError, TypeError) as error:
+    except (SerializationException, ValueError, TypeError, RecursionError) as error:
         raise unreadable from error
     if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
         raise InvalidRequest("request envelope has no request")
@@ -137,7 +147,7 @@ def handle_event(event: Any, context: Any = None, skill_id: str | None = None) -
     bad input. A request for another skill id raises WrongSkill, which Lambda reports as an
     error."""
     try:
-        envelope = parse(json.dumps(event))
+        envelope = envelope_of(event, json.dumps(event))
     except (InvalidRequest, TypeError, ValueError, RecursionError):
         log.warning("unreadable Lambda event; answering with an apology")
         return apology()

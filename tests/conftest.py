@@ -35,6 +35,14 @@ def state(response: dict[str, Any]) -> dict[str, Any]:
     return response["sessionAttributes"]["guide"]
 
 
+def nested(depth: int) -> list[Any]:
+    """JSON lists nested `depth` levels deep."""
+    value: list[Any] = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
 @pytest.fixture
 def alexa() -> Simulator:
     """A US English session on a device without a screen."""

@@ -80,9 +80,9 @@ def serving(command: list[str], env: dict[str, str], log: Path) -> Iterator[int]
 
 
 @contextmanager
-def gunicorn_with_test_pki(folder: Path, **settings: str) -> Iterator[int]:
+def gunicorn_with_test_pki(folder: Path, app: str = "tests.served_app:app", **settings: str) -> Iterator[int]:
     """The production server (tests/served_app.py: the test root as trust store, the test chain
-    for every URL) on a free loopback port; yields the port."""
+    for every URL), or another `app`, on a free loopback port; yields the port."""
     (folder / "chain.pem").write_bytes(pki().chains["good"])
     (folder / "root.pem").write_bytes(pem(pki().root))
     env = environment(
@@ -92,5 +92,5 @@ def gunicorn_with_test_pki(folder: Path, **settings: str) -> Iterator[int]:
         TEST_ROOT_FILE=str(folder / "root.pem"),
         **settings,
     )
-    with serving([*GUNICORN, "tests.served_app:app"], env, folder / "gunicorn.log") as port:
+    with serving([*GUNICORN, app], env, folder / "gunicorn.log") as port:
         yield port

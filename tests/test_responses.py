@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
+from dataclasses import asdict
 
 import pytest
 
@@ -133,7 +135,12 @@ def test_conversation_round_trips_through_session_attributes() -> None:
     guide = Guide(load("en-US"))
     conversation = Conversation()
     guide.answer(conversation, "why")
-    restored = Conversation.from_attributes(conversation.to_attributes())
+    guide.more(conversation)
+    guide.fallback(conversation)
+    assert conversation.expanded and conversation.fallbacks and conversation.last is not None
+    stored = json.loads(json.dumps(conversation.to_attributes()))
+    assert stored == {"guide": json.loads(json.dumps(asdict(conversation)))}, "every field is stored"
+    restored = Conversation.from_attributes(stored)
     assert restored == conversation
     assert Conversation.from_attributes({"guide": "garbage"}) == Conversation()
     assert Conversation.from_attributes(None) == Conversation()

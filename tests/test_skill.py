@@ -8,10 +8,11 @@ import logging
 import pytest
 
 from responses import load
+from skill.entry import MAX_NESTING
 from skill.lambda_function import lambda_handler
 from skill.simulator import APPLICATION_ID, Simulator
 from tests.alexa_rules import check_response
-from tests.conftest import ends, reprompt, speech, state
+from tests.conftest import ends, nested, reprompt, speech, state
 
 CONTENT = load("en-US")
 DISCLAIMER = CONTENT.line("disclaimer")
@@ -246,6 +247,24 @@ def test_malformed_events_get_a_spoken_apology_not_a_crash(event) -> None:
     response = lambda_handler(copy.deepcopy(event), None)
     check_response(response)
     assert response["response"]["outputSpeech"]
+
+
+@pytest.mark.parametrize("depth", [MAX_NESTING + 1, 900, 5000])
+def test_deeply_nested_session_attributes_get_an_apology(alexa: Simulator, depth: int) -> None:
+    """The SDK copies session attributes recursively: nesting we never write is refused first."""
+    alexa.new = False
+    alexa.attributes = {"guide": nested(depth)}
+    assert speech(alexa.intent("WhyTwitching")) == CONTENT.line("error")
+    alexa.attributes = {"guide": nested(MAX_NESTING - 1)}
+    assert said_summary(speech(alexa.intent("WhyTwitching")), "why")
+
+
+def test_deep_nesting_in_fields_the_skill_does_not_read_is_harmless(alexa: Simulator) -> None:
+    event = alexa.envelope({"type": "LaunchRequest", "extra": nested(500)})
+    event["context"]["extra"] = nested(500)
+    response = lambda_handler(event, None)
+    check_response(response)
+    assert speech(response) != CONTENT.line("error") and not ends(response)
 
 
 def test_corrupt_session_attributes_from_another_version_are_ignored(alexa: Simulator) -> None:

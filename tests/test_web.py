@@ -121,6 +121,21 @@ def test_signed_garbage_is_refused_with_400(body: bytes) -> None:
     assert response.get_json()["error"].startswith("request")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 20_000 + b"]" * 20_000,
+        body_of({**envelope(), "session": {**envelope()["session"], "attributes": {"guide": "deep"}}}).replace(
+            b'"deep"', b"[" * 5000 + b"]" * 5000
+        ),
+    ],
+    ids=["nested everywhere", "nested session attributes"],
+)
+def test_signed_deep_nesting_is_refused_with_400(body: bytes) -> None:
+    response = post(make_app().test_client(), body)
+    assert response.status_code == 400
+
+
 def test_another_skill_id_is_refused() -> None:
     body = body_of(envelope(application_id="amzn1.ask.skill.someone-else"))
     response = post(make_app().test_client(), body)
