@@ -31,17 +31,24 @@ check: $(STAMP)
 package: $(STAMP)
 	$(PY) -m skill package
 
-# The console's browser and speech tests use Debian's chromium and espeak-ng; install them when
-# missing and possible (root with apt-get). Failure is reported, not fatal: those tests then skip.
-.PHONY: test-tools
-test-tools:
-	@if [ -x /usr/bin/chromium ] && command -v espeak-ng >/dev/null; then exit 0; fi; \
+# $(call debian,packages): install Debian packages whose commands are missing, when possible
+# (root with apt-get). Failure is reported, not fatal: what needs them skips and says so.
+debian = @missing=""; for tool in $(1); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
-		echo "test-tools: not root with apt-get, so chromium/espeak-ng stay missing; their tests skip"; \
-	elif ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq chromium espeak-ng >/dev/null); then \
-		echo "test-tools: apt-get could not install chromium/espeak-ng; their tests skip"; \
+		echo "not root with apt-get, so$$missing stay missing; what needs them skips"; \
+	elif ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null); then \
+		echo "apt-get could not install$$missing; what needs them skips"; \
 	fi
+
+# Debian's chromium (console browser test), espeak-ng (speech) and wrk (benchmarks' load).
+.PHONY: test-tools bench
+test-tools:
+	$(call debian,chromium espeak-ng wrk)
+
+# docs/benchmarks.md: ours against the bare SDK, side by side (several minutes; not part of test).
+bench: $(STAMP) test-tools
+	$(PY) -m benchmarks.run
 
 test: check test-tools
 	$(PY) -m pytest -q

@@ -34,7 +34,9 @@ BARE = build()
 def answer(payload: str) -> dict[str, Any]:
     """Request JSON text in, response JSON data out, as the SDK's own handlers do it."""
     envelope = BARE.serializer.deserialize(payload=payload, obj_type=RequestEnvelope)
-    return cast(dict[str, Any], BARE.serializer.serialize(BARE.invoke(request_envelope=envelope, context=None)))
+    return cast(
+        dict[str, Any], BARE.serializer.serialize(BARE.invoke(request_envelope=envelope, context=None))
+    )
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

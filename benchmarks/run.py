@@ -11,8 +11,10 @@ spread across rounds (min, median, max). Results go to docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import platform
+import pstats
 import random
 import re
 import shutil
@@ -102,7 +104,9 @@ class Comparison:
         )
 
 
-def interleaved(ours: Callable[[int], list[float]], reference: Callable[[int], list[float]], rounds: int, per_round: int) -> Comparison:
+def interleaved(
+    ours: Callable[[int], list[float]], reference: Callable[[int], list[float]], rounds: int, per_round: int
+) -> Comparison:
     """Run both `rounds` times, alternating, `per_round` timings each time."""
     all_ours: list[float] = []
     all_reference: list[float] = []
@@ -157,6 +161,45 @@ def flask_comparison(rounds: int, per_round: int) -> Comparison:
     return interleaved(timed(post(ours), signed), timed(post(reference), signed), rounds, per_round)
 
 
+def origin(filename: str, function: str) -> str:
+    """Which part of the stack a profiled function belongs to."""
+    path = Path(filename)
+    if REPO in path.parents and path.parts[len(REPO.parts)] in ("skill", "responses"):
+        return "our code (skill/, responses/)"
+    if "dateutil" in path.parts or (path.name == "serialize.py" and "deserialize" in function):
+        return "SDK reading the request (serializer, dateutil timestamps)"
+    if path.name == "serialize.py":
+        return "SDK writing the response (serializer)"
+    if path.name == "copy.py":
+        return "SDK copying session attributes (copy.deepcopy)"
+    if any(part.startswith(("ask_sdk", "six")) for part in path.parts):
+        return "SDK dispatch, models, response builder"
+    if path.parent.name == "json" or function.startswith("<method 'dumps"):
+        return "json"
+    if path.parent.name == "logging":
+        return "logging"
+    return "builtins (isinstance, getattr...) and other standard library"
+
+
+def where_time_goes(count: int) -> dict[str, dict[str, float]]:
+    """cProfile's own-time per function, summed by origin, per request (microseconds under the
+    profiler, which inflates Python calls: read the shares, not the absolute figures)."""
+    events = conversation_events() + conversation_events(screen=True)
+    shares: dict[str, dict[str, float]] = {}
+    for name, handler in (("ours", lambda_handler), ("bare", bare.lambda_handler)):
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for index in range(count):
+            handler(events[index % len(events)], None)
+        profiler.disable()
+        totals: dict[str, float] = {}
+        for (filename, _, function), row in pstats.Stats(profiler).stats.items():  # type: ignore[attr-defined]
+            key = origin(filename, function)
+            totals[key] = totals.get(key, 0.0) + row[2] / count * 1e6
+        shares[name] = totals
+    return shares
+
+
 # Cold start and memory: fresh interpreters ------------------------------------------------------
 
 FIRST_REQUEST = """
@@ -168,20 +211,23 @@ print(time.perf_counter() - start)
 """
 
 MANY_REQUESTS = """
-import json, resource, sys
+import gc, json, sys
 from {module} import lambda_handler
 events = json.loads(sys.stdin.read())
-def rss_kib():
+def status_kib(field):
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
-marks = {{}}
+marks, blocks = {{}}, {{}}
 for index in range(1, {count} + 1):
     lambda_handler(events[index % len(events)], None)
-    if index in (1_000, {count}):
-        marks[index] = rss_kib()
-print(json.dumps({{"marks": marks, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+    if index % 1_000 == 0:
+        gc.collect()
+        marks[index], blocks[index] = status_kib("VmRSS"), sys.getallocatedblocks()
+print(json.dumps({{"marks": marks, "blocks": blocks, "peak_kib": status_kib("VmHWM")}}))
 """
+"""VmHWM, not getrusage's ru_maxrss: on Linux the latter keeps the parent's high-water mark
+across fork and exec, so every child would report this (larger) benchmark process's peak."""
 
 MODULES = {"ours": "skill.lambda_function", "bare": "benchmarks.bare"}
 
@@ -189,7 +235,13 @@ MODULES = {"ours": "skill.lambda_function", "bare": "benchmarks.bare"}
 def fresh(code: str, stdin: str) -> tuple[float, str]:
     start = time.perf_counter()
     finished = subprocess.run(
-        [sys.executable, "-c", code], input=stdin, capture_output=True, text=True, cwd=REPO, check=True, timeout=300
+        [sys.executable, "-c", code],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+        timeout=300,
     )
     return time.perf_counter() - start, finished.stdout
 
@@ -251,7 +303,7 @@ def wrk(port: int, seconds: int, connections: int, script: Path) -> dict[str, fl
     }
 
 
-def http_runs(seconds: int, connections: int) -> dict[str, dict[str, float]]:
+def http_runs(seconds: int, connections: int, warm_up: int = 2) -> dict[str, dict[str, float]]:
     """Our production server verifying signatures, the same without verification, and a bare
     Flask JSON echo, each under gunicorn with the production config on loopback."""
     runs = {
@@ -273,7 +325,7 @@ def http_runs(seconds: int, connections: int) -> dict[str, dict[str, float]]:
                 )
             )
             with gunicorn_with_test_pki(Path(folder), app, **settings) as port:
-                wrk(port, 2, connections, script)  # warm-up
+                wrk(port, warm_up, connections, script)
                 results[name] = wrk(port, seconds, connections, script)
     return results
 
@@ -316,7 +368,9 @@ def spoken_lengths() -> list[tuple[str, int, list[float]]]:
 
 
 def spread(values: list[float], scale: float = 1.0, digits: int = 3) -> str:
-    return " / ".join(f"{v * scale:.{digits}f}" for v in (min(values), statistics.median(values), max(values)))
+    return " / ".join(
+        f"{v * scale:.{digits}f}" for v in (min(values), statistics.median(values), max(values))
+    )
 
 
 def report(quick: bool) -> str:
@@ -325,15 +379,17 @@ def report(quick: bool) -> str:
         "# Benchmarks",
         "",
         f"Generated by `make bench` (`.venv/bin/python -m benchmarks.run`) on {time.strftime('%Y-%m-%d')}: "
-        f"{platform.processor() or platform.machine()}, {_cpu()}, {_cores()} cores, Python {platform.python_version()}. "
+        f"{platform.processor() or platform.machine()}, {_cpu()}, {_cores()} cores, Python "
+        f"{platform.python_version()}. "
         "The reference is benchmarks/bare.py, the smallest ask-sdk-core skill (one handler, one fixed "
         "sentence), run through the same entry points in the same process, ours and it interleaved round by "
-        "round. Ratios (ours / reference) are the figures of record; \"spread\" is min / median / max over rounds.",
+        "round. Ratios (ours / reference) are the figures of record; spread is min / median / max over "
+        "rounds.",
         "",
         "## Per request, in process",
-        f"{rounds} rounds x {per_round} requests each, cycling through a recorded conversation across every intent "
-        "(launch, every question with and without slots, yes, no, more, repeat, go back, help, fallback, stop, "
-        "session end; half of them from a device with a screen). Times in milliseconds.",
+        f"{rounds} rounds x {per_round} requests each, cycling through a recorded conversation across "
+        "every intent (launch, every question with and without slots, yes, no, more, repeat, go back, "
+        "help, fallback, stop, session end; half of them from a device with a screen). Milliseconds.",
         "",
         "| entry point | ours median | ours p99 | bare median | bare p99 | ratio of medians (spread) |",
         "|---|---|---|---|---|---|",
@@ -343,6 +399,25 @@ def report(quick: bool) -> str:
         ),
         "",
         "The Flask reference is a route of the same shape around the bare skill, with the same verifier.",
+        "",
+    ]
+    profile = where_time_goes(400 if quick else 8000)
+    kinds = sorted(
+        {kind for totals in profile.values() for kind in totals}, key=lambda k: -profile["ours"].get(k, 0)
+    )
+    lines += [
+        "### Where the time goes",
+        "The same conversation under cProfile through `lambda_handler`: each function's own time, summed by "
+        "where it lives, per request. The profiler inflates every Python call, so compare rows, not the "
+        "absolute figures with the table above.",
+        "",
+        "| part | ours, µs | bare, µs |",
+        "|---|---|---|",
+        *(
+            f"| {kind} | {profile['ours'].get(kind, 0):.0f} | {profile['bare'].get(kind, 0):.0f} |"
+            for kind in kinds
+        ),
+        f"| **all** | **{sum(profile['ours'].values()):.0f}** | **{sum(profile['bare'].values()):.0f}** |",
         "",
     ]
     cold = cold_start(3 if quick else 12)
@@ -356,7 +431,8 @@ def report(quick: bool) -> str:
         "| measured | ours | bare | ratio (spread) |",
         "|---|---|---|---|",
         f"| whole process, interpreter start included (target 1.3x) | {spread(cold['ours wall'])} | "
-        f"{spread(cold['bare wall'])} | **{statistics.median(wall_ratios):.2f}x** ({spread(wall_ratios, digits=2)}) |",
+        f"{spread(cold['bare wall'])} | **{statistics.median(wall_ratios):.2f}x** "
+        f"({spread(wall_ratios, digits=2)}) |",
         f"| import and first request only | {spread(cold['ours inside'])} | {spread(cold['bare inside'])} | "
         f"**{statistics.median(inside_ratios):.2f}x** ({spread(inside_ratios, digits=2)}) |",
         "",
@@ -365,17 +441,21 @@ def report(quick: bool) -> str:
     mem = memory(count)
     lines += [
         "## Memory",
-        f"One fresh process per skill answers {count:,} requests through `lambda_handler`; resident memory "
-        "after 1,000 and after all of them, and the peak. MiB.",
+        f"One fresh process per skill answers {count:,} requests through `lambda_handler` (the recorded "
+        "conversation, half of it from a screen device), collecting cyclic garbage every 1,000 "
+        "requests: resident memory (VmRSS) after 1,000 and after all of them, the peak (VmHWM), and "
+        "Python's live allocated blocks (`sys.getallocatedblocks()`), which would climb with any leak. "
+        "MiB unless said.",
         "",
-        "| skill | RSS at 1,000 | RSS at the end | peak | growth 1,000 to end |",
-        "|---|---|---|---|---|",
+        "| skill | RSS at 1,000 | RSS at the end | peak | RSS growth 1,000 to end | live blocks growth |",
+        "|---|---|---|---|---|---|",
     ]
     for name, result in mem.items():
         at_1000, at_end = result["marks"]["1000"], result["marks"][str(count)]
+        blocks = result["blocks"][str(count)] - result["blocks"]["1000"]
         lines.append(
             f"| {name} | {at_1000 / 1024:.1f} | {at_end / 1024:.1f} | {result['peak_kib'] / 1024:.1f} | "
-            f"{(at_end - at_1000) / 1024:+.2f} |"
+            f"{(at_end - at_1000) / 1024:+.2f} | {blocks:+d} |"
         )
     ratio = mem["ours"]["peak_kib"] / mem["bare"]["peak_kib"]
     lines += ["", f"Peak memory, ours / bare: **{ratio:.2f}x**.", ""]
@@ -384,11 +464,11 @@ def report(quick: bool) -> str:
         runs = http_runs(seconds, 64)
         lines += [
             "## Over HTTP",
-            f"gunicorn with the production config (skill/gunicorn_conf.py: 2 workers x 4 threads) on 127.0.0.1, "
-            f"driven by wrk (2 threads, 64 connections, {seconds} s after a 2 s warm-up) on the same 2 cores, sending "
-            "correctly signed requests of the recorded conversation (signed just before each run, inside the "
-            "150-second timestamp window; the test PKI stands in for Amazon's chain, see tests/served_app.py). "
-            "Errors count non-2xx answers and socket errors.",
+            "gunicorn with the production config (skill/gunicorn_conf.py: 2 workers x 4 threads) on "
+            f"127.0.0.1, driven by wrk (2 threads, 64 connections, {seconds} s after a 2 s warm-up) on the "
+            "same 2 cores, sending correctly signed requests of the recorded conversation (signed just "
+            "before each run, inside the 150-second timestamp window; the test PKI stands in for Amazon's "
+            "chain, see tests/served_app.py). Errors count non-2xx answers and socket errors.",
             "",
             "| server | requests/s | p99 ms | requests | errors |",
             "|---|---|---|---|---|",
@@ -403,16 +483,24 @@ def report(quick: bool) -> str:
     if shutil.which("espeak-ng"):
         lines += [
             "## Spoken length",
-            "Each topic's first answer in a session (disclaimer, summary, offer) in every wording, rendered by "
-            "`espeak-ng -m` at its default rate (about 175 words a minute); seconds read from the WAV it writes.",
+            "Each topic's first answer in a session (disclaimer, summary, offer) in every wording, "
+            "rendered by `espeak-ng -m` at its default rate (about 175 words a minute); seconds read "
+            "from the WAV it writes.",
             "",
             "| topic | words (longest) | seconds: shortest / median / longest wording |",
             "|---|---|---|",
-            *(f"| {key} | {words} | {spread(seconds, digits=1)} |" for key, words, seconds in spoken_lengths()),
+            *(
+                f"| {key} | {words} | {spread(seconds, digits=1)} |"
+                for key, words, seconds in spoken_lengths()
+            ),
             "",
         ]
     else:
-        lines += ["## Spoken length", "Skipped: espeak-ng is not installed (`apt-get install espeak-ng`).", ""]
+        lines += [
+            "## Spoken length",
+            "Skipped: espeak-ng is not installed (`apt-get install espeak-ng`).",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -430,7 +518,9 @@ def _cores() -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small counts, to check the benchmark runs")
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args()

@@ -4,7 +4,7 @@ Every string the skill speaks passes through `speak`, which escapes it and wraps
 `<speak>` document, so no handler or content file ever writes markup by hand.
 """
 
-from xml.sax.saxutils import escape, unescape
+from html import escape, unescape
 
 MAX_SSML_CHARS = 8000
 """Alexa rejects output speech longer than this (SSML tags included)."""
@@ -19,7 +19,7 @@ def speak(*parts: str) -> str:
     Raises ValueError when the result would exceed Alexa's limit: content is ours, so an
     over-long reply is a bug to find in tests, not something to truncate silently.
     """
-    body = f" {PAUSE} ".join(escape(part.strip()) for part in parts if part.strip())
+    body = f" {PAUSE} ".join(escape(part.strip(), quote=False) for part in parts if part.strip())
     ssml = f"<speak>{body}</speak>"
     if len(ssml) > MAX_SSML_CHARS:
         raise ValueError(f"SSML of {len(ssml)} characters exceeds Alexa's {MAX_SSML_CHARS}")

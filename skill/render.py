@@ -10,7 +10,6 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.ui import Reprompt, SsmlOutputSpeech, StandardCard
 
 from responses import Reply
@@ -41,6 +40,10 @@ def render(builder: ResponseFactory, reply: Reply, screen: bool) -> Response:
     if reply.card_title is not None:
         builder.set_card(StandardCard(title=reply.card_title, text=reply.card_text))
     if screen and reply.points and reply.card_title is not None:
+        # Imported here: the APL models are a hundred modules, a fifth of a cold start, and
+        # a device without a screen never needs them.
+        from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
         builder.add_directive(
             RenderDocumentDirective(
                 token=APL_TOKEN,

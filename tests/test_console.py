@@ -32,9 +32,7 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def say(
-    client: FlaskClient, text: str, session: str | None = None, **device: Any
-) -> dict[str, Any]:
+def say(client: FlaskClient, text: str, session: str | None = None, **device: Any) -> dict[str, Any]:
     reply = client.post("/console/say", json={"text": text, "session": session, **device})
     assert reply.status_code == 200, reply.get_json()
     data: dict[str, Any] = reply.get_json()

@@ -281,9 +281,7 @@ def test_apl_document_structure() -> None:
 
     walk(template["items"])
     assert {c["type"] for c in components} <= {"Container", "Text", "Frame", "Image"}
-    bindings = [c["text"] for c in components if "text" in c] + [
-        c["data"] for c in components if "data" in c
-    ]
+    bindings = [c["text"] for c in components if "text" in c] + [c["data"] for c in components if "data" in c]
     assert bindings == ["${topic.title}", "\u2022 ${data}", "${topic.points}"]
 
 

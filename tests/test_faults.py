@@ -89,9 +89,7 @@ def closed_port() -> int:
 
 
 def app_for(port: int) -> Any:
-    return create_app(
-        {"ALEXA_SKILL_ID": SKILL_ID}, trust_store=pki().store, chain_loader=downloader(port)
-    )
+    return create_app({"ALEXA_SKILL_ID": SKILL_ID}, trust_store=pki().store, chain_loader=downloader(port))
 
 
 def signed_post(client: Any, fault: str) -> Any:

@@ -127,8 +127,7 @@ def spoken(type_name: str) -> st.SearchStrategy[str | None]:
 def model_intents(draw: st.DrawFn, sim: Simulator) -> dict[str, Any]:
     intent = MODEL.intents[draw(st.sampled_from(sorted(MODEL.intents)))]
     slots = {
-        name: sim.slot(name, type_name, draw(spoken(type_name)))
-        for name, type_name in intent.slots.items()
+        name: sim.slot(name, type_name, draw(spoken(type_name))) for name, type_name in intent.slots.items()
     }
     return {
         "type": draw(st.sampled_from(("IntentRequest", "CanFulfillIntentRequest"))),
@@ -202,8 +201,15 @@ def _replies() -> tuple[dict[str, Any], ...]:
 REPLIES = _replies()
 topics = st.sampled_from(TOPICS)
 our_state = st.builds(
-    lambda *fields: {"guide": dict(zip(("disclaimer_given", "topic", "offer", "heard",
-                                        "wording", "expanded", "fallbacks", "last"), fields, strict=True))},
+    lambda *fields: {
+        "guide": dict(
+            zip(
+                ("disclaimer_given", "topic", "offer", "heard", "wording", "expanded", "fallbacks", "last"),
+                fields,
+                strict=True,
+            )
+        )
+    },
     st.booleans(),
     st.none() | topics,
     st.none() | topics,
@@ -216,9 +222,12 @@ our_state = st.builds(
 other_versions = st.one_of(
     st.builds(lambda state: {"guide": {"version": 2, "state": state}}, json_values),
     st.builds(lambda value: {"guide": value}, json_values),
-    st.builds(lambda reply: {"guide": {"last": reply}}, st.dictionaries(
-        st.sampled_from(("ssml", "reprompt", "card_title", "card_text", "points")), json_values
-    )),
+    st.builds(
+        lambda reply: {"guide": {"last": reply}},
+        st.dictionaries(
+            st.sampled_from(("ssml", "reprompt", "card_title", "card_text", "points")), json_values
+        ),
+    ),
     st.builds(
         lambda ssml: {"guide": {"last": {**REPLIES[0], "ssml": ssml}}},
         odd_text | st.sampled_from(("<speak>unclosed", "<speak><script/></speak>", "<speak></speak>")),

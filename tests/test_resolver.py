@@ -217,9 +217,7 @@ def correct(match: Match, expected: str, slots: dict[str, str]) -> bool:
 
 def rows(table: list[Row]) -> list[object]:
     return [
-        pytest.param(
-            *row, id=row[0], marks=[pytest.mark.xfail(strict=True)] * (row[0] in KNOWN_MISSES)
-        )
+        pytest.param(*row, id=row[0], marks=[pytest.mark.xfail(strict=True)] * (row[0] in KNOWN_MISSES))
         for row in table
     ]
 
@@ -234,18 +232,14 @@ def test_accuracy_on_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     resolver = resolver_for("en-US")
     scores = {}
     for name, table in (("paraphrases", PARAPHRASES), ("held out", HELD_OUT)):
-        right = sum(
-            correct(resolver.resolve(text), expected, slots) for text, expected, slots in table
-        )
+        right = sum(correct(resolver.resolve(text), expected, slots) for text, expected, slots in table)
         scores[name] = (right, len(table))
     with capsys.disabled():
         print(
             "\nresolver accuracy: "
             + ", ".join(f"{name} {r}/{n} ({100 * r / n:.0f}%)" for name, (r, n) in scores.items())
         )
-    assert sum(r for r, _ in scores.values()) == sum(n for _, n in scores.values()) - len(
-        KNOWN_MISSES
-    )
+    assert sum(r for r, _ in scores.values()) == sum(n for _, n in scores.values()) - len(KNOWN_MISSES)
 
 
 SLOT = re.compile(r"\{(\w+)\}")

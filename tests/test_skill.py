@@ -198,9 +198,7 @@ def test_alexa_error_report_is_logged_and_gets_no_speech(alexa: Simulator, caplo
 
 
 def test_unknown_intent_gets_a_spoken_way_forward(alexa: Simulator) -> None:
-    response = alexa.send(
-        {"type": "IntentRequest", "intent": {"name": "NoSuchIntent", "slots": {}}}
-    )
+    response = alexa.send({"type": "IntentRequest", "intent": {"name": "NoSuchIntent", "slots": {}}})
     assert speech(response) == CONTENT.line("fallback")
     assert not ends(response)
 
@@ -210,9 +208,7 @@ def test_unknown_request_type_gets_a_spoken_way_forward(alexa: Simulator) -> Non
     assert speech(response) == CONTENT.line("fallback")
 
 
-def test_a_handler_error_is_apologised_for_and_logged_once(
-    alexa: Simulator, caplog, monkeypatch
-) -> None:
+def test_a_handler_error_is_apologised_for_and_logged_once(alexa: Simulator, caplog, monkeypatch) -> None:
     from responses.guide import Guide
 
     def broken(self, conversation, topic_key, sign=None):
@@ -295,9 +291,7 @@ def test_configured_skill_id_refuses_other_skills(monkeypatch) -> None:
     monkeypatch.setenv("ALEXA_SKILL_ID", "amzn1.ask.skill.ours")
     with pytest.raises(WrongSkill):
         Simulator(lambda event: lambda_handler(event, None)).launch()
-    ours = Simulator(
-        lambda event: lambda_handler(event, None), application_id="amzn1.ask.skill.ours"
-    )
+    ours = Simulator(lambda event: lambda_handler(event, None), application_id="amzn1.ask.skill.ours")
     assert speech(ours.launch())
 
 

@@ -343,8 +343,17 @@ SKILL_ENABLED = {"type": "AlexaSkillEvent.SkillEnabled", "eventCreationTime": "2
         (timedelta(minutes=61), SKILL_ENABLED, 400),
         (timedelta(minutes=-61), SKILL_ENABLED, 400),
     ],
-    ids=["now", "149 s old", "149 s ahead", "151 s old", "151 s ahead", "59 min old launch",
-         "59 min old skill event", "61 min old skill event", "61 min ahead skill event"],
+    ids=[
+        "now",
+        "149 s old",
+        "149 s ahead",
+        "151 s old",
+        "151 s ahead",
+        "59 min old launch",
+        "59 min old skill event",
+        "61 min old skill event",
+        "61 min ahead skill event",
+    ],
 )
 def test_timestamp_window(age: timedelta, request_body: dict[str, object] | None, status: int) -> None:
     client = make_app(clock=lambda: NOW + age).test_client()

@@ -111,8 +111,18 @@ def test_a_body_just_under_the_limit_is_read() -> None:
         b"\xff\xfe{}",
         b'{"version": "1.0", "request": {"type": "LaunchRequest"}, "context": [1, 2]}',
     ],
-    ids=["truncated", "text", "array", "null", "string", "no request", "unknown type",
-         "bad timestamp", "not UTF-8", "context is a list"],
+    ids=[
+        "truncated",
+        "text",
+        "array",
+        "null",
+        "string",
+        "no request",
+        "unknown type",
+        "bad timestamp",
+        "not UTF-8",
+        "context is a list",
+    ],
 )
 def test_signed_garbage_is_refused_with_400(body: bytes) -> None:
     """Correctly signed, so only the parser stands between these bodies and the skill."""
@@ -125,9 +135,9 @@ def test_signed_garbage_is_refused_with_400(body: bytes) -> None:
     "body",
     [
         b"[" * 20_000 + b"]" * 20_000,
-        body_of({**envelope(), "session": {**envelope()["session"], "attributes": {"guide": "deep"}}}).replace(
-            b'"deep"', b"[" * 5000 + b"]" * 5000
-        ),
+        body_of(
+            {**envelope(), "session": {**envelope()["session"], "attributes": {"guide": "deep"}}}
+        ).replace(b'"deep"', b"[" * 5000 + b"]" * 5000),
     ],
     ids=["nested everywhere", "nested session attributes"],
 )
