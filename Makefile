@@ -27,9 +27,10 @@ check: $(STAMP)
 	$(VENV)/bin/mypy
 	$(PY) -m skill lint
 
-# build/skill-package (manifest, models, icons) and build/muscle-twitch-guide-lambda.zip.
+# build/skill-package (manifest, models, icons) and build/muscle-twitch-guide-lambda.zip;
+# `make package LAMBDA_ARN=arn:aws:lambda:...` writes that function into the manifest's endpoint.
 package: $(STAMP)
-	$(PY) -m skill package
+	$(PY) -m skill package $(if $(LAMBDA_ARN),--lambda-arn '$(LAMBDA_ARN)')
 
 # $(call debian,packages): install Debian packages whose commands are missing, when possible
 # (root with apt-get). Failure is reported, not fatal: what needs them skips and says so.

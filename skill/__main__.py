@@ -19,7 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     add_commands(commands)
     commands.add_parser("lint", help="check the interaction models and the manifest offline")
-    commands.add_parser("package", help="write build/skill-package and the Lambda zip")
+    package_command = commands.add_parser("package", help="write build/skill-package and the Lambda zip")
+    package_command.add_argument(
+        "--lambda-arn", help="the Lambda function the manifest's endpoint names (default: a placeholder)"
+    )
     args = parser.parse_args(argv)
 
     quiet = "INFO" if args.command == "run" else "WARNING"  # request logs would bury the chat
@@ -28,9 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         from skill.web import create_app, env_flag
 
         # The development server shows the console unless CONSOLE_ENABLED says otherwise.
-        create_app({"CONSOLE_ENABLED": env_flag("CONSOLE_ENABLED", True)}).run(
-            host=args.host, port=args.port
-        )
+        create_app({"CONSOLE_ENABLED": env_flag("CONSOLE_ENABLED", True)}).run(host=args.host, port=args.port)
         return 0
     if args.command == "lint":
         from skill import lint
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "package":
         from skill import package
 
-        return package.main()
+        return package.main(args.lambda_arn)
     return int(args.handler(args))
 
 

@@ -116,9 +116,7 @@ def envelope_of(data: object, text: str) -> RequestEnvelope:
 
 def application_id(envelope: RequestEnvelope) -> str | None:
     system = getattr(envelope.context, "system", None)
-    application = getattr(system, "application", None) or getattr(
-        envelope.session, "application", None
-    )
+    application = getattr(system, "application", None) or getattr(envelope.session, "application", None)
     value = getattr(application, "application_id", None)
     return value if isinstance(value, str) else None
 

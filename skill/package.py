@@ -12,6 +12,8 @@ on x86_64, Lambda's `python3.11` runtime (choose x86_64 architecture for the fun
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -39,10 +41,25 @@ LAMBDA_REQUIREMENTS = ("ask-sdk-core>=1.19,<2",)
 LAMBDA_PLATFORM = ("--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--implementation", "cp")
 
 
-def skill_package(build: Path) -> Path:
+LAMBDA_ARN = re.compile(
+    r"arn:aws:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?"
+)
+"""A Lambda function's ARN, as the Alexa Skills Kit trigger's function page shows it."""
+
+
+def skill_package(build: Path, lambda_arn: str | None = None) -> Path:
+    """The skill package; with `lambda_arn`, its manifest points at that function (the source
+    manifest carries a placeholder ARN)."""
     target = build / "skill-package"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(REPO / "skill-package", target)
+    if lambda_arn is not None:
+        if not LAMBDA_ARN.fullmatch(lambda_arn):
+            raise ValueError(f"not a Lambda function ARN: {lambda_arn!r}")
+        manifest_path = target / "skill.json"
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": lambda_arn}
+        manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     models = target / "interactionModels" / "custom"
     models.mkdir(parents=True)
     for model in sorted((REPO / "interaction_model").glob("*.json")):
@@ -86,16 +103,20 @@ def zip_folder(folder: Path, destination: Path) -> Path:
     return destination
 
 
-def package(build: Path = BUILD) -> Path:
+def package(build: Path = BUILD, lambda_arn: str | None = None) -> Path:
     """Write the skill package and the Lambda bundle under `build`; return the zip's path."""
     build.mkdir(parents=True, exist_ok=True)
-    skill_package(build)
+    skill_package(build, lambda_arn)
     code = lambda_code(build)
     install_dependencies(code)
     return zip_folder(code, build / ZIP_NAME)
 
 
-def main() -> int:
-    archive = package()
+def main(lambda_arn: str | None = None) -> int:
+    try:
+        archive = package(lambda_arn=lambda_arn)
+    except ValueError as error:
+        print(f"package: {error}", file=sys.stderr)
+        return 2
     print(f"wrote {BUILD / 'skill-package'} and {archive} ({archive.stat().st_size / 1024:.0f} KiB)")
     return 0

@@ -145,4 +145,3 @@ class Simulator:
             self.new = False
             self.attributes = response.get("sessionAttributes") or {}
         return response
-

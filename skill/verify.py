@@ -272,10 +272,7 @@ class RequestVerifier:
         except ValueError as error:
             raise VerificationFailed("certificate chain is not PEM certificates") from error
         verifier = (
-            PolicyBuilder()
-            .store(self.store)
-            .time(now)
-            .build_server_verifier(x509.DNSName(SIGNING_DOMAIN))
+            PolicyBuilder().store(self.store).time(now).build_server_verifier(x509.DNSName(SIGNING_DOMAIN))
         )
         try:
             chain = verifier.verify(leaf, intermediates)

@@ -155,4 +155,3 @@ def create_app(
 
         app.register_blueprint(blueprint)
     return app
-

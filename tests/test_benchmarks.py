@@ -49,3 +49,16 @@ def test_every_topic_gets_a_spoken_length() -> None:
     rows = run.spoken_lengths()
     assert {key for key, _, _ in rows} == set(run.load("en-US").topics)
     assert all(min(seconds) > 0 and words > 0 for _, words, seconds in rows)
+
+
+def test_one_quick_section_prints_a_page_with_its_targets() -> None:
+    page = run.report(quick=True, only="cold-start")
+    assert page.startswith("# Benchmarks") and "## Cold start" in page and "## Memory" not in page
+    assert "- cold start, 1.3x: " in page and "--only cold-start" in page
+
+
+def test_the_per_request_section_explains_a_miss_from_its_profile() -> None:
+    section = run.per_request(quick=True)
+    page = "\n".join(section.lines)
+    assert "| **all** |" in page and len(section.targets) == 2
+    assert ("### Why the target is missed" in page) == (not all(section.targets.values()))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from skill.lint import lint_manifest, read_models
-from skill.package import package
+from skill.package import package, skill_package
 from skill.simulator import Simulator
 
 RUN_IN_LAMBDA_FOLDER = """
@@ -45,6 +45,15 @@ def test_skill_package_has_manifest_models_and_icons_and_passes_the_linter(build
     for info in manifest["manifest"]["publishingInformation"]["locales"].values():
         for icon in (info["smallIconUri"], info["largeIconUri"]):
             assert (root / icon.removeprefix("file://")).read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_manifest_can_name_your_lambda_function(tmp_path: Path) -> None:
+    arn = "arn:aws:lambda:eu-west-1:210987654321:function:muscle-twitch-guide"
+    manifest = json.loads((skill_package(tmp_path, arn) / "skill.json").read_text())
+    assert manifest["manifest"]["apis"]["custom"]["endpoint"] == {"uri": arn}
+    for wrong in ("arn:aws:lambda:eu-west-1:123:function:x", "https://example.com/", "arn:aws:s3:::bucket"):
+        with pytest.raises(ValueError, match="not a Lambda function ARN"):
+            skill_package(tmp_path, wrong)
 
 
 def test_zip_holds_only_what_runs(build: Path) -> None:

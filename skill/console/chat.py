@@ -88,9 +88,7 @@ def ask(console: Console, text: str, out: TextIO, speaker: Speaker | None = None
 
 
 def show(turn: Turn, out: TextIO, speaker: Speaker | None = None) -> None:
-    slots = "".join(
-        f"  {slot['name']}={slot['value']!r} ({slot['id'] or 'no match'})" for slot in turn.slots
-    )
+    slots = "".join(f"  {slot['name']}={slot['value']!r} ({slot['id'] or 'no match'})" for slot in turn.slots)
     heard = turn.match.intent or turn.match.request
     out.write(f"  [{heard}{slots}]\n")
     if turn.speech:

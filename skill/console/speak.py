@@ -61,6 +61,4 @@ class Speaker:
 
     def _espeak(self, *arguments: str) -> bytes:
         command = [str(self.espeak), "-m", "-v", self.voice, *arguments]
-        return subprocess.run(
-            command, check=True, capture_output=True, timeout=TIMEOUT_SECONDS
-        ).stdout
+        return subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT_SECONDS).stdout

@@ -43,7 +43,5 @@ class GuideHandler(AbstractRequestHandler):
         return respond_with(handler_input, conversation, reply)
 
     @abstractmethod
-    def respond(
-        self, handler_input: HandlerInput, guide: Guide, conversation: Conversation
-    ) -> Reply:
+    def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
         """Make this handler's move in the conversation."""

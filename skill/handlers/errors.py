@@ -38,9 +38,7 @@ class SessionEndedHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
         reason = getattr(getattr(request, "reason", None), "value", None)
-        error = getattr(
-            getattr(getattr(request, "error", None), "object_type", None), "value", None
-        )
+        error = getattr(getattr(getattr(request, "error", None), "object_type", None), "value", None)
         log.info(
             "session ended: request=%s reason=%s error=%s",
             _request_id(handler_input),
@@ -59,12 +57,8 @@ class ExceptionEncounteredHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
-        error = getattr(
-            getattr(getattr(request, "error", None), "object_type", None), "value", None
-        )
-        log.warning(
-            "Alexa reported an error: request=%s type=%s", _request_id(handler_input), error
-        )
+        error = getattr(getattr(getattr(request, "error", None), "object_type", None), "value", None)
+        log.warning("Alexa reported an error: request=%s type=%s", _request_id(handler_input), error)
         return _silence(handler_input)
 
 
@@ -74,9 +68,7 @@ class UnhandledHandler(GuideHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
 
-    def respond(
-        self, handler_input: HandlerInput, guide: Guide, conversation: Conversation
-    ) -> Reply:
+    def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
         log.info("unhandled request: request=%s", _request_id(handler_input))
         return guide.fallback(conversation)
 
@@ -95,6 +87,4 @@ class ErrorHandler(AbstractExceptionHandler):
             exc_info=exception,
         )
         conversation = conversation_of(handler_input)
-        return respond_with(
-            handler_input, conversation, guide_for(handler_input).error(conversation)
-        )
+        return respond_with(handler_input, conversation, guide_for(handler_input).error(conversation))

@@ -33,9 +33,7 @@ class LaunchHandler(GuideHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("LaunchRequest")(handler_input)
 
-    def respond(
-        self, handler_input: HandlerInput, guide: Guide, conversation: Conversation
-    ) -> Reply:
+    def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
         return guide.welcome(conversation)
 
 
@@ -43,7 +41,5 @@ class MoveHandler(GuideHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return intent_name(handler_input) in INTENT_MOVES
 
-    def respond(
-        self, handler_input: HandlerInput, guide: Guide, conversation: Conversation
-    ) -> Reply:
+    def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
         return INTENT_MOVES[intent_name(handler_input) or ""](guide, conversation)

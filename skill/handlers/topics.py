@@ -52,9 +52,7 @@ SLOT_TOPICS: dict[tuple[str, str], dict[str, str]] = {
 """Slot ids that lead to a more specific topic; the first slot that matches wins."""
 
 SYMPTOM_SLOT = "Symptom"
-EMERGENCY_SYMPTOMS = frozenset(
-    {"CHEST_PAIN", "BREATHING", "CANNOT_MOVE", "ONE_SIDED_WEAKNESS", "FAINTING"}
-)
+EMERGENCY_SYMPTOMS = frozenset({"CHEST_PAIN", "BREATHING", "CANNOT_MOVE", "ONE_SIDED_WEAKNESS", "FAINTING"})
 """Symptom ids that get only the call-your-emergency-number line."""
 RED_FLAG_SYMPTOMS = frozenset({"WEAKNESS", "NUMBNESS", "PAIN", "PERSISTENT", "DAILY_LIFE"})
 """Symptom ids that put see-a-professional advice first (ids match [signs] in the content)."""
@@ -73,13 +71,9 @@ class QuestionHandler(GuideHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return intent_name(handler_input) in INTENT_TOPICS
 
-    def respond(
-        self, handler_input: HandlerInput, guide: Guide, conversation: Conversation
-    ) -> Reply:
+    def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
         symptom = resolved_id(handler_input, SYMPTOM_SLOT)
         if symptom in EMERGENCY_SYMPTOMS:
             return guide.emergency(conversation)
         sign = symptom if symptom in RED_FLAG_SYMPTOMS else None
-        return guide.answer(
-            conversation, topic_for(handler_input, intent_name(handler_input) or ""), sign
-        )
+        return guide.answer(conversation, topic_for(handler_input, intent_name(handler_input) or ""), sign)
