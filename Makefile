@@ -24,6 +24,7 @@ serve: $(STAMP)
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check skill responses tests benchmarks
+	$(VENV)/bin/ruff format --check skill responses tests benchmarks
 	$(VENV)/bin/mypy
 	$(PY) -m skill lint
 

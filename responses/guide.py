@@ -57,15 +57,11 @@ class Guide:
 
     def welcome(self, conversation: Conversation) -> Reply:
         conversation.offer = None
-        return self._menu(
-            conversation, self._pick("welcome"), self.content.line("welcome_reprompt")
-        )
+        return self._menu(conversation, self._pick("welcome"), self.content.line("welcome_reprompt"))
 
     def help(self, conversation: Conversation) -> Reply:
         conversation.offer = None
-        return self._menu(
-            conversation, self.content.line("help"), self.content.line("help_reprompt")
-        )
+        return self._menu(conversation, self.content.line("help"), self.content.line("help_reprompt"))
 
     def start_over(self, conversation: Conversation) -> Reply:
         """Forget the topics heard (the disclaimer stays said) and welcome again."""
@@ -84,9 +80,7 @@ class Guide:
         if conversation.offer is None:
             return self.goodbye(conversation)
         conversation.offer = None
-        return self._question(
-            conversation, self._pick("decline"), self.content.line("anything_else")
-        )
+        return self._question(conversation, self._pick("decline"), self.content.line("anything_else"))
 
     def repeat(self, conversation: Conversation) -> Reply:
         if conversation.last is not None:
@@ -111,9 +105,7 @@ class Guide:
         """Say what the skill can do; the second miss in a row ends the session politely."""
         misses = conversation.fallbacks + 1
         if misses >= 2:
-            reply = self._finish(
-                conversation, Reply(speak(self.content.line("fallback_final")), None)
-            )
+            reply = self._finish(conversation, Reply(speak(self.content.line("fallback_final")), None))
         else:
             conversation.offer = None
             reply = self._menu(
