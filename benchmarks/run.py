@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import platform
 import pstats
 import random
@@ -593,8 +594,6 @@ def _cpu() -> str:
 
 
 def _cores() -> int:
-    import os
-
     return os.cpu_count() or 0
 
 

@@ -22,6 +22,13 @@ def _request_id(handler_input: HandlerInput) -> str:
     return str(getattr(handler_input.request_envelope.request, "request_id", None) or "-")
 
 
+def _error_type(handler_input: HandlerInput) -> str | None:
+    """The type of the error Alexa reports in the request, if any (INVALID_RESPONSE and the like)."""
+    error = getattr(handler_input.request_envelope.request, "error", None)
+    value = getattr(getattr(error, "object_type", None), "value", None)
+    return value if isinstance(value, str) else None
+
+
 def _silence(handler_input: HandlerInput) -> Response:
     """An empty response for a request Alexa takes no answer to. The SDK would echo the session
     attributes back; the session is over, so no state goes with it (whatever the request held)."""
@@ -36,14 +43,12 @@ class SessionEndedHandler(AbstractRequestHandler):
         return is_request_type("SessionEndedRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        request = handler_input.request_envelope.request
-        reason = getattr(getattr(request, "reason", None), "value", None)
-        error = getattr(getattr(getattr(request, "error", None), "object_type", None), "value", None)
+        reason = getattr(getattr(handler_input.request_envelope.request, "reason", None), "value", None)
         log.info(
             "session ended: request=%s reason=%s error=%s",
             _request_id(handler_input),
             reason,
-            error,
+            _error_type(handler_input),
         )
         return _silence(handler_input)
 
@@ -56,9 +61,11 @@ class ExceptionEncounteredHandler(AbstractRequestHandler):
         return is_request_type("System.ExceptionEncountered")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        request = handler_input.request_envelope.request
-        error = getattr(getattr(getattr(request, "error", None), "object_type", None), "value", None)
-        log.warning("Alexa reported an error: request=%s type=%s", _request_id(handler_input), error)
+        log.warning(
+            "Alexa reported an error: request=%s type=%s",
+            _request_id(handler_input),
+            _error_type(handler_input),
+        )
         return _silence(handler_input)
 
 
