@@ -96,7 +96,8 @@ class Comparison:
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
-    def row(self, name: str, unit: str = "ms", scale: float = 1e3) -> str:
+    def row(self, name: str, scale: float = 1e3) -> str:
+        """A Markdown table row; times scaled to milliseconds."""
         r = self.ratios
         return (
             f"| {name} | {statistics.median(self.ours) * scale:.3f} | {self.p(self.ours, 0.99) * scale:.3f} "
