@@ -72,10 +72,6 @@ class Result:
     """Workers' resident memory sampled every tenth of the run (the last one at the end)."""
 
     @property
-    def rss_after_kib(self) -> int:
-        return self.rss_kib[-1]
-
-    @property
     def per_second(self) -> float:
         return self.requests / self.seconds
 
