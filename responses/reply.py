@@ -37,13 +37,17 @@ class Reply:
 
     @classmethod
     def from_dict(cls, raw: object) -> Reply | None:
-        """Rebuild a stored reply, or None if the stored value is not one we wrote."""
-        if not isinstance(raw, dict) or not is_speech(raw.get("ssml")):
+        """Rebuild a stored reply, or None if the stored value is not one we wrote.
+
+        Only replies that kept the session open are stored (for "repeat"), so the reprompt is
+        checked exactly like the speech: both are said again as stored, and anything but a
+        document `speak` could have written (a number, plain text, an `<audio>` tag) would break
+        Alexa's response rules or say what we never wrote.
+        """
+        if not isinstance(raw, dict) or not (is_speech(raw.get("ssml")) and is_speech(raw.get("reprompt"))):
             return None
-        reprompt, title, text = raw.get("reprompt"), raw.get("card_title"), raw.get("card_text")
+        reprompt, title, text = raw["reprompt"], raw.get("card_title"), raw.get("card_text")
         points = raw.get("points")
-        if not (reprompt is None or is_speech(reprompt)):
-            return None
         if not (title is None or isinstance(title, str)) or not isinstance(text, str):
             return None
         if not isinstance(points, list | tuple) or not all(isinstance(p, str) for p in points):

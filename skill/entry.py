@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from random import Random
 from typing import Any, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
@@ -20,7 +21,7 @@ from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 
 from responses import Conversation, Guide, load
-from skill.handlers import EXCEPTION_HANDLERS, REQUEST_HANDLERS
+from skill.handlers import exception_handlers, request_handlers
 from skill.render import render
 
 log = logging.getLogger(__name__)
@@ -49,17 +50,23 @@ class RequestLogger(AbstractRequestInterceptor):
         )
 
 
-def build_skill() -> CustomSkill:
+def build_skill(rng: Random) -> CustomSkill:
+    """The skill, its handlers choosing wordings with `rng`."""
     builder = SkillBuilder()
-    for handler in REQUEST_HANDLERS:
+    for handler in request_handlers(rng):
         builder.add_request_handler(handler)
-    for exception_handler in EXCEPTION_HANDLERS:
+    for exception_handler in exception_handlers(rng):
         builder.add_exception_handler(exception_handler)
     builder.add_global_request_interceptor(RequestLogger())
     return builder.create()
 
 
-SKILL = build_skill()
+WORDINGS = Random()
+"""Which wording of an answer, welcome or goodbye is said: the skill's one source of chance.
+Unseeded in service (variety is the point); tests seed it per test (tests/conftest.py) or choose
+the wording, so what a test hears never depends on luck."""
+
+SKILL = build_skill(WORDINGS)
 
 
 def configured_skill_id() -> str | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from hypothesis import settings
 
+from skill.entry import WORDINGS
 from skill.lambda_function import lambda_handler
 from skill.simulator import Simulator
 from tests.alexa_rules import check_response, plain
@@ -41,6 +43,22 @@ def nested(depth: int) -> list[Any]:
     for _ in range(depth - 1):
         value = [value]
     return value
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Seed the skill's wordings from the test's own id: each test hears the same words on every
+    run and in any order. (A hook, not a fixture, so Hypothesis tests get it too.)"""
+    WORDINGS.seed(item.nodeid)
+
+
+@pytest.fixture
+def choose_wording(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """`choose_wording(n)`: from now on the skill says the n-th of the wordings it may choose."""
+
+    def choose(n: int) -> None:
+        monkeypatch.setattr(WORDINGS, "choice", lambda options: options[n % len(options)])
+
+    return choose
 
 
 @pytest.fixture

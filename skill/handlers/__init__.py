@@ -4,6 +4,8 @@ Specific before general: questions, then built-in moves, then lifecycle requests
 catch-all last. The exception handler answers anything that raises on the way.
 """
 
+from random import Random
+
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 
 from skill.handlers.errors import (
@@ -15,12 +17,18 @@ from skill.handlers.errors import (
 from skill.handlers.moves import LaunchHandler, MoveHandler
 from skill.handlers.topics import QuestionHandler
 
-REQUEST_HANDLERS: tuple[AbstractRequestHandler, ...] = (
-    LaunchHandler(),
-    QuestionHandler(),
-    MoveHandler(),
-    SessionEndedHandler(),
-    ExceptionEncounteredHandler(),
-    UnhandledHandler(),
-)
-EXCEPTION_HANDLERS: tuple[AbstractExceptionHandler, ...] = (ErrorHandler(),)
+
+def request_handlers(rng: Random) -> tuple[AbstractRequestHandler, ...]:
+    """The request handlers in dispatch order; those that speak choose wordings with `rng`."""
+    return (
+        LaunchHandler(rng),
+        QuestionHandler(rng),
+        MoveHandler(rng),
+        SessionEndedHandler(),
+        ExceptionEncounteredHandler(),
+        UnhandledHandler(rng),
+    )
+
+
+def exception_handlers(rng: Random) -> tuple[AbstractExceptionHandler, ...]:
+    return (ErrorHandler(rng),)

@@ -5,8 +5,8 @@ Subclasses only say when they apply (`can_handle`) and which guide move to make 
 
 from __future__ import annotations
 
-import random
 from abc import abstractmethod
+from random import Random
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -15,13 +15,12 @@ from ask_sdk_model import Response
 from responses import Conversation, Guide, Reply, load
 from skill.render import has_screen, render
 
-_RNG = random.Random()
 
-
-def guide_for(handler_input: HandlerInput) -> Guide:
-    """The guide speaking the request's locale (unknown locales get US English)."""
+def guide_for(handler_input: HandlerInput, rng: Random) -> Guide:
+    """The guide speaking the request's locale (unknown locales get US English), choosing its
+    wordings with `rng`: the skill's one source of variety, handed in so tests can seed it."""
     request = handler_input.request_envelope.request
-    return Guide(load(getattr(request, "locale", None) or ""), _RNG)
+    return Guide(load(getattr(request, "locale", None) or ""), rng)
 
 
 def conversation_of(handler_input: HandlerInput) -> Conversation:
@@ -37,9 +36,12 @@ def respond_with(handler_input: HandlerInput, conversation: Conversation, reply:
 
 
 class GuideHandler(AbstractRequestHandler):
+    def __init__(self, rng: Random) -> None:
+        self.rng = rng
+
     def handle(self, handler_input: HandlerInput) -> Response:
         conversation = conversation_of(handler_input)
-        reply = self.respond(handler_input, guide_for(handler_input), conversation)
+        reply = self.respond(handler_input, guide_for(handler_input, self.rng), conversation)
         return respond_with(handler_input, conversation, reply)
 
     @abstractmethod
