@@ -23,8 +23,8 @@ serve: $(STAMP)
 	$(VENV)/bin/gunicorn --config python:skill.gunicorn_conf
 
 check: $(STAMP)
-	$(VENV)/bin/ruff check skill responses tests benchmarks
-	$(VENV)/bin/ruff format --check skill responses tests benchmarks
+	$(VENV)/bin/ruff check skill responses tests benchmarks harness mutation
+	$(VENV)/bin/ruff format --check skill responses tests benchmarks harness mutation
 	$(VENV)/bin/mypy
 	$(PY) -m skill lint
 
@@ -50,7 +50,7 @@ test-tools:
 
 # docs/benchmarks.md: ours against the bare SDK, side by side (several minutes; not part of test).
 bench: $(STAMP) test-tools
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks
 
 test: check test-tools
 	$(PY) -m pytest -q

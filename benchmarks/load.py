@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.load --connections 64 --seconds 20
 
 Starts gunicorn with the production config (skill/gunicorn_conf.py) on 127.0.0.1, the test PKI
-standing in for Amazon's certificate chain (tests/served_app.py), sends correctly signed requests
+standing in for Amazon's certificate chain (harness/served_app.py), sends correctly signed requests
 across every intent for a bounded time, and reports requests, errors (anything but 200) and the
 workers' resident memory before and after. Loopback only; the run stops by itself.
 """
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.servers import gunicorn_with_test_pki
+from harness.signing import body_of, signed_headers
 from skill.simulator import Simulator
-from tests.servers import gunicorn_with_test_pki
-from tests.signing import body_of, signed_headers
 
 REQUESTS: list[dict[str, Any]] = [
     {"type": "LaunchRequest"},

@@ -73,9 +73,9 @@ def test_a_turn_shows_speech_reprompt_card_intent_slots_and_both_envelopes(
     assert turn["intent"] == "WhyTwitching"
     assert said(turn, "why")
     assert "<" not in turn["speech"], "speech is shown without SSML tags"
-    assert turn["reprompt"].endswith("?")
+    assert turn["reprompt"] == CONTENT.offers["prevent"].reprompt
     assert turn["card"]["title"] == CONTENT.topics["why"].title
-    assert turn["card"]["text"]
+    assert any(summary in turn["card"]["text"] for summary in CONTENT.topics["why"].summary)
     assert {(s["name"], s["value"], s["status"], s["id"]) for s in turn["slots"]} == {
         ("BodyPart", "legs", "ER_SUCCESS_MATCH", "LEGS"),
         ("Activity", "running", "ER_SUCCESS_MATCH", "RUNNING"),
@@ -125,7 +125,9 @@ def test_locale_picker_starts_a_new_session_in_that_locale(client: FlaskClient) 
     request = british["turn"]["request"]
     assert request["request"]["locale"] == "en-GB"
     assert request["session"]["new"] is True
-    assert "GP" in british["turn"]["speech"]
+    assert british["turn"]["speech"].endswith(load("en-GB").offers["prevent"].ask)
+    assert load("en-GB").topics["doctor"].summary != CONTENT.topics["doctor"].summary
+    assert any(summary in british["turn"]["speech"] for summary in load("en-GB").topics["doctor"].summary)
 
 
 def test_screen_toggle_adds_the_apl_screen_and_keeps_the_session(client: FlaskClient) -> None:
@@ -149,27 +151,37 @@ def test_exit_ends_the_session_with_a_session_ended_request(client: FlaskClient)
     assert turn["request"]["request"]["type"] == "SessionEndedRequest"
     assert turn["ended"] is True
     assert turn["speech"] == ""
-    assert say(client, "help", key)["turn"]["request"]["session"]["new"] is True
+    again = say(client, "help", key)["turn"]
+    assert again["request"]["session"]["new"] is True
+    assert again["speech"] == CONTENT.line("help")
+
+
+NOT_AN_OBJECT = "expected a JSON object"
+BAD_TEXT = f"text must be 1 to {MAX_TEXT} characters"
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "reason"),
     [
-        "not json",
-        json.dumps(["a list"]),
-        json.dumps({}),
-        json.dumps({"text": ""}),
-        json.dumps({"text": "   "}),
-        json.dumps({"text": 42}),
-        json.dumps({"text": "x" * (MAX_TEXT + 1)}),
-        json.dumps({"text": "help", "locale": "fr-FR"}),
-        json.dumps({"text": "help", "screen": "yes"}),
+        ("not json", NOT_AN_OBJECT),
+        (json.dumps(["a list"]), NOT_AN_OBJECT),
+        (json.dumps({}), BAD_TEXT),
+        (json.dumps({"text": ""}), BAD_TEXT),
+        (json.dumps({"text": "   "}), BAD_TEXT),
+        (json.dumps({"text": 42}), BAD_TEXT),
+        (json.dumps({"text": "x" * (MAX_TEXT + 1)}), BAD_TEXT),
+        (json.dumps({"text": "help", "locale": "fr-FR"}), f"locale must be one of {', '.join(LOCALES)}"),
+        (json.dumps({"text": "help", "screen": "yes"}), "screen must be true or false"),
     ],
 )
-def test_bad_input_is_a_400_with_a_reason(client: FlaskClient, body: str) -> None:
+def test_bad_input_is_a_400_with_its_own_reason(client: FlaskClient, body: str, reason: str) -> None:
     reply = client.post("/console/say", data=body, content_type="application/json")
     assert reply.status_code == 400
-    assert reply.get_json()["error"]
+    assert reply.get_json() == {"error": reason}
+
+
+def test_text_of_exactly_the_longest_length_is_answered(client: FlaskClient) -> None:
+    assert say(client, "help".ljust(MAX_TEXT))["turn"]["intent"] == "AMAZON.HelpIntent"
 
 
 def test_new_session_refuses_bad_input_too(client: FlaskClient) -> None:

@@ -19,6 +19,13 @@ def topic_said(response: dict, topic: str) -> bool:
     return any(summary in text for summary in CONTENT.topics[topic].summary)
 
 
+def offer_reprompt(response: dict) -> str:
+    """What an answer's reprompt must say: its offer asked again, or "anything else?" when every
+    follow-up was heard."""
+    offer = state(response)["offer"]
+    return CONTENT.line("anything_else_reprompt") if offer is None else CONTENT.offers[offer].reprompt
+
+
 # Each slot value family -> the article's specific answer -----------------------------------------
 
 SLOT_CASES = [
@@ -60,19 +67,20 @@ def test_slot_value_leads_to_its_answer(
     response = alexa.intent(intent, **{slot: said})
     assert topic_said(response, topic)
     assert response["response"]["card"]["title"] == CONTENT.topics[topic].title
-    assert not ends(response)
+    assert reprompt(response) == offer_reprompt(response)
 
 
 def test_every_resolvable_value_of_every_mapped_slot_answers_without_error(
     alexa: Simulator,
 ) -> None:
-    from skill.handlers.topics import SLOT_TOPICS
+    from skill.handlers.topics import INTENT_TOPICS, SLOT_TOPICS
 
     for intent, slot in SLOT_TOPICS:
         for value in MODEL.types[MODEL.intents[intent].slots[slot]]:
+            topic = SLOT_TOPICS[intent, slot].get(value.id, INTENT_TOPICS[intent])
             for said in value.spoken_forms():
                 response = alexa.intent(intent, **{slot: said})
-                assert not ends(response), (intent, slot, said)
+                assert topic_said(response, topic), (intent, slot, said)
 
 
 @pytest.mark.parametrize(
@@ -95,12 +103,16 @@ def test_missing_or_unmatched_slots_fall_back_to_the_general_answer(
     assert topic_said(response, topic)
 
 
-def test_treat_hedges_medicines_and_never_names_them(alexa: Simulator) -> None:
-    for _ in range(4):
-        text = speech(alexa.intent("TreatTwitch")).lower()
+@pytest.mark.parametrize("choice", range(len(CONTENT.topics["treat"].summary)))
+def test_treat_hedges_medicines_and_never_names_them(alexa: Simulator, choose_wording, choice: int) -> None:
+    choose_wording(choice)
+    answer = speech(alexa.intent("TreatTwitch"))
+    assert CONTENT.topics["treat"].summary[choice] in answer
+    more = speech(alexa.intent("TellMeMore"))
+    assert CONTENT.topics["treat"].more in more
+    for text in (answer.lower(), more.lower()):
         assert "botox" not in text and "relaxant" not in text
-    more = speech(alexa.intent("TellMeMore")).lower()
-    assert "may suggest other treatments" in more
+    assert "may suggest other treatments" in more.lower()
 
 
 # Red flags and emergencies ------------------------------------------------------------------------
@@ -124,7 +136,7 @@ def test_red_flags_lead_with_see_a_professional_whatever_the_intent(
     text = speech(response)
     assert text.startswith(f"Twitching that {sign} is worth getting checked by a doctor")
     assert "healthcare professional" in text.split(".")[0]
-    assert not ends(response)
+    assert reprompt(response) == offer_reprompt(response)
 
 
 EMERGENCY_NUMBERS = {
@@ -172,6 +184,7 @@ def test_offers_follow_why_prevention_doctor_then_done_without_repeating(alexa: 
     assert topic_said(third, "doctor") and state(third)["offer"] is None
     done = alexa.intent("AMAZON.NoIntent")
     assert ends(done)
+    assert speech(done) in CONTENT.variants("goodbye")
 
 
 def test_offer_skips_what_was_already_heard(alexa: Simulator) -> None:
@@ -197,8 +210,8 @@ def test_go_back_returns_to_the_previous_topic(alexa: Simulator) -> None:
     assert topic_said(back, "why")
     assert state(back)["heard"] == ["why"]
     nothing = alexa.intent("AMAZON.PreviousIntent")
-    assert speech(nothing).startswith(CONTENT.line("nothing_before"))
-    assert not ends(nothing)
+    assert speech(nothing) == f"{CONTENT.line('nothing_before')} {CONTENT.line('anything_else')}"
+    assert reprompt(nothing) == CONTENT.line("anything_else_reprompt")
 
 
 @pytest.mark.parametrize(
@@ -216,16 +229,32 @@ def test_go_back_returns_to_the_previous_topic(alexa: Simulator) -> None:
     ],
 )
 def test_navigation_works_at_every_turn(alexa: Simulator, move: str, setup: list[str]) -> None:
+    last = None
     for step in setup:
-        alexa.launch() if step == "launch" else alexa.intent(step)
+        last = alexa.launch() if step == "launch" else alexa.intent(step)
     response = alexa.intent(move)
-    assert not ends(response)
-    assert reprompt(response)
+    anything_else = (
+        f"{CONTENT.line('nothing_to_repeat' if move == 'AMAZON.RepeatIntent' else 'nothing_before')} "
+        f"{CONTENT.line('anything_else')}",
+        CONTENT.line("anything_else_reprompt"),
+    )
+    heard = (speech(response), reprompt(response))
+    if move == "TellMeMore" and "WhyTwitching" in setup:
+        assert CONTENT.topics["why"].more in heard[0] and heard[1] == offer_reprompt(response)
+    elif move == "TellMeMore":
+        assert heard == (CONTENT.line("ask_first"), CONTENT.line("anything_else_reprompt"))
+    elif move == "AMAZON.RepeatIntent":
+        assert heard == ((speech(last), reprompt(last)) if last is not None else anything_else)
+    elif move == "AMAZON.StartOverIntent":
+        assert heard[0] in CONTENT.variants("welcome") and heard[1] == CONTENT.line("welcome_reprompt")
+    else:
+        assert heard == anything_else, "one topic heard at most: nothing to go back to"
 
 
 def test_two_fallbacks_in_a_row_end_politely(alexa: Simulator) -> None:
     first = alexa.intent("AMAZON.FallbackIntent")
-    assert not ends(first)
+    assert speech(first) == CONTENT.line("fallback")
+    assert reprompt(first) == CONTENT.line("fallback_reprompt")
     second = alexa.intent("AMAZON.FallbackIntent")
     assert ends(second)
     assert speech(second) == CONTENT.line("fallback_final")
@@ -234,7 +263,9 @@ def test_two_fallbacks_in_a_row_end_politely(alexa: Simulator) -> None:
 def test_a_good_turn_between_fallbacks_resets_the_count(alexa: Simulator) -> None:
     alexa.intent("AMAZON.FallbackIntent")
     alexa.intent("WhyTwitching")
-    assert not ends(alexa.intent("AMAZON.FallbackIntent"))
+    again = alexa.intent("AMAZON.FallbackIntent")
+    assert speech(again) == CONTENT.line("fallback")
+    assert reprompt(again) == CONTENT.line("fallback_reprompt")
 
 
 # Every device ------------------------------------------------------------------------------------

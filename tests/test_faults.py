@@ -20,15 +20,22 @@ from typing import Any
 
 import pytest
 
+from harness.certs import pki
+from harness.signing import SKILL_ID, body_of, envelope, post, signed_headers
+from responses import load
 from skill.verify import MAX_CHAIN_BYTES, ChainDownloader
 from skill.web import create_app
-from tests.certs import pki
-from tests.signing import SKILL_ID, body_of, envelope, post, signed_headers
+from tests.alexa_rules import plain
 
+CONTENT = load("en-US")
 TIMEOUT = 0.5
 """The downloader's timeout in these tests (3 s in production), so faults resolve quickly."""
 RELEASE = threading.Event()
 """Set at teardown so the hanging handler lets go of its thread."""
+HELD = threading.Event()
+"""Set by the server once a download of `hold` has reached it and is being held."""
+LET_GO = threading.Event()
+"""Set by the test to end a held download (the server then closes it without an answer)."""
 
 
 class FaultyS3(BaseHTTPRequestHandler):
@@ -36,6 +43,10 @@ class FaultyS3(BaseHTTPRequestHandler):
         fault = self.path.rsplit("/", 1)[-1]
         if fault == "hang":
             RELEASE.wait(30)
+            return
+        if fault == "hold":
+            HELD.set()
+            LET_GO.wait(30)
             return
         self.send_response(200)
         self.end_headers()
@@ -69,7 +80,16 @@ def s3() -> Iterator[int]:
     server.server_close()
 
 
-def downloader(port: int) -> ChainDownloader:
+@pytest.fixture
+def hold() -> Iterator[None]:
+    """A fresh hold for one test, let go at teardown whatever the test did."""
+    HELD.clear()
+    LET_GO.clear()
+    yield
+    LET_GO.set()
+
+
+def downloader(port: int, timeout: float = TIMEOUT) -> ChainDownloader:
     """The real downloader, its https://s3.amazonaws.com/ connections sent to 127.0.0.1:port."""
 
     class ToLoopback(urllib.request.HTTPSHandler):
@@ -78,7 +98,7 @@ def downloader(port: int) -> ChainDownloader:
                 lambda host, **kwargs: http.client.HTTPConnection("127.0.0.1", port, **kwargs), req
             )
 
-    return ChainDownloader(urllib.request.build_opener(ToLoopback()), timeout=TIMEOUT)
+    return ChainDownloader(urllib.request.build_opener(ToLoopback()), timeout=timeout)
 
 
 def closed_port() -> int:
@@ -88,8 +108,10 @@ def closed_port() -> int:
     return port  # nothing listens here once the probe is closed
 
 
-def app_for(port: int) -> Any:
-    return create_app({"ALEXA_SKILL_ID": SKILL_ID}, trust_store=pki().store, chain_loader=downloader(port))
+def app_for(port: int, timeout: float = TIMEOUT) -> Any:
+    return create_app(
+        {"ALEXA_SKILL_ID": SKILL_ID}, trust_store=pki().store, chain_loader=downloader(port, timeout)
+    )
 
 
 def signed_post(client: Any, fault: str) -> Any:
@@ -114,27 +136,30 @@ def test_unreachable_host_fails_closed_with_400() -> None:
     assert response.get_json() == {"error": "certificate chain could not be downloaded"}
 
 
-def test_the_service_keeps_answering_while_a_download_hangs(s3: int) -> None:
-    app = app_for(s3)
+def test_the_service_keeps_answering_while_a_download_hangs(s3: int, hold: None) -> None:
+    """The stuck download is held by the server until the test lets go (events, no timer), with
+    a downloader patient enough that only the test ends it."""
+    app = app_for(s3, timeout=60)
     assert signed_post(app.test_client(), "good").status_code == 200  # chain now cached
     outcome: dict[str, int] = {}
-    hanging = threading.Thread(
-        target=lambda: outcome.update(hang=signed_post(app.test_client(), "hang").status_code)
+    stuck = threading.Thread(
+        target=lambda: outcome.update(hold=signed_post(app.test_client(), "hold").status_code)
     )
-    hanging.start()
+    stuck.start()
+    assert HELD.wait(30), "the download reached the server"
     answered_meanwhile = [signed_post(app.test_client(), "good").status_code for _ in range(5)]
-    still_hanging = hanging.is_alive()
-    hanging.join(timeout=30)
+    assert stuck.is_alive() and not outcome, "the good requests were answered while it was stuck"
+    LET_GO.set()
+    stuck.join(timeout=30)
     assert answered_meanwhile == [200] * 5
-    assert still_hanging, "the good requests were answered while the download was still stuck"
-    assert outcome == {"hang": 400}
+    assert outcome == {"hold": 400}
 
 
 def test_a_handler_error_over_http_apologises_logs_once_and_keeps_serving(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from harness.signing import make_app
     from responses.guide import Guide
-    from tests.signing import make_app
 
     client = make_app().test_client()
     calls = {"n": 0}
@@ -151,9 +176,9 @@ def test_a_handler_error_over_http_apologises_logs_once_and_keeps_serving(
         first = post(client, body_of(envelope()))
     assert first.status_code == 200
     assert first.get_json()["response"]["shouldEndSession"] is False
-    assert "Sorry, something went wrong" in first.get_json()["response"]["outputSpeech"]["ssml"]
+    assert CONTENT.line("error") in first.get_json()["response"]["outputSpeech"]["ssml"]
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert "amzn1.echo-api.request." in errors[0].getMessage()
     second = post(client, body_of(envelope()))
-    assert "Muscle Twitch Guide" in second.get_json()["response"]["outputSpeech"]["ssml"]
+    assert plain(second.get_json()["response"]["outputSpeech"]["ssml"]) in CONTENT.variants("welcome")

@@ -20,12 +20,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from harness.signing import body_of, make_app, post, signed_headers
 from responses import Conversation, Guide, load
 from skill.lambda_function import lambda_handler
 from skill.model import load_model
 from skill.simulator import Simulator
 from tests.alexa_rules import check_response
-from tests.signing import body_of, make_app, post, signed_headers
 
 MODEL = load_model("en-US")
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")

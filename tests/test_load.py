@@ -7,6 +7,9 @@ from benchmarks.load import run
 
 
 def test_production_server_answers_every_request_under_concurrent_load() -> None:
-    result = run(connections=16, seconds=3.0, workers=2, threads=4)
-    assert result.requests > 0
-    assert result.errors == 0, result.statuses
+    connections = 16
+    result = run(connections=connections, seconds=3.0, workers=2, threads=4)
+    assert result.statuses == {200: result.requests}, "every request sent got a skill response"
+    assert result.errors == 0
+    assert result.requests >= connections, "every connection was answered at least once"
+    assert len(result.rss_kib) == 10 and all(kib > 0 for kib in result.rss_kib)

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from harness.signing import make_app, signed_invoke
 from skill.lambda_function import lambda_handler
 from skill.simulator import Simulator
 from skill.web import create_app
-from tests.signing import make_app, signed_invoke
 
 USER_ID = "amzn1.ask.account.PRIVATE-USER-7f3a"
 DEVICE_ID = "amzn1.ask.device.PRIVATE-DEVICE-91c2"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.servers import (
+from harness.servers import (
     GUNICORN,
     REPO,
     START_LIMIT_SECONDS,
@@ -18,7 +18,7 @@ from tests.servers import (
     gunicorn_with_test_pki,
     serving,
 )
-from tests.signing import body_of, envelope, signed_headers
+from harness.signing import body_of, envelope, signed_headers
 
 
 def test_a_signed_request_round_trips_through_gunicorn(tmp_path: Path) -> None:

@@ -220,6 +220,17 @@ def test_alexa_error_report_is_logged_and_gets_no_speech(alexa: Simulator, caplo
     assert "INVALID_RESPONSE" in caplog.text
 
 
+def test_alexa_error_report_outside_a_session_gets_no_speech_either(alexa: Simulator, caplog) -> None:
+    alexa.session_id = None
+    with caplog.at_level(logging.WARNING):
+        response = alexa.send(
+            {"type": "System.ExceptionEncountered", "error": {"type": "INTERNAL_SERVICE_ERROR"}}
+        )
+    assert response["response"] == {}
+    assert "sessionAttributes" not in response
+    assert [record.levelno for record in caplog.records] == [logging.WARNING]
+
+
 def test_unknown_intent_gets_a_spoken_way_forward(alexa: Simulator) -> None:
     response = alexa.send({"type": "IntentRequest", "intent": {"name": "NoSuchIntent", "slots": {}}})
     assert speech(response) == CONTENT.line("fallback")

@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives import hashes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harness.certs import BROKEN, CHAIN_URL, NOW, pem, pki, sign
+from harness.signing import ChainServer, body_of, envelope, make_app, post, signed_headers, tampered
 from skill.verify import (
     MAX_CHAIN_BYTES,
     ChainCache,
@@ -25,8 +27,6 @@ from skill.verify import (
     load_store,
     read_capped,
 )
-from tests.certs import BROKEN, CHAIN_URL, NOW, pem, pki, sign
-from tests.signing import ChainServer, body_of, envelope, make_app, post, signed_headers, tampered
 
 CANONICAL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 

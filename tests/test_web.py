@@ -8,9 +8,9 @@ import logging
 
 import pytest
 
+from harness.signing import ChainServer, body_of, envelope, make_app, post, signed_invoke, tampered
 from skill.simulator import Simulator
 from skill.web import MAX_BODY_BYTES, ConfigError, create_app
-from tests.signing import ChainServer, body_of, envelope, make_app, post, signed_invoke, tampered
 
 ENV_NAMES = ("ALEXA_SKILL_ID", "ALLOW_ANY_SKILL_ID", "ASK_SDK_VERIFY_SIGNATURE", "ASK_SDK_VERIFY_TIMESTAMP")
 

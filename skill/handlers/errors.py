@@ -32,8 +32,11 @@ def _error_type(handler_input: HandlerInput) -> str | None:
 
 def _silence(handler_input: HandlerInput) -> Response:
     """An empty response for a request Alexa takes no answer to. The SDK would echo the session
-    attributes back; the session is over, so no state goes with it (whatever the request held)."""
-    handler_input.attributes_manager.session_attributes = {}
+    attributes back; the session is over, so no state goes with it (whatever the request held).
+    Without a session (System.ExceptionEncountered may come outside one) there is nothing to
+    clear, and the SDK refuses to set attributes at all."""
+    if handler_input.request_envelope.session is not None:
+        handler_input.attributes_manager.session_attributes = {}
     return handler_input.response_builder.response
 
 

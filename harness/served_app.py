@@ -1,5 +1,6 @@
-"""What tests/test_serving.py runs under gunicorn: the production app with the two seams pointed
-at files the test wrote (the test root as trust store, the test chain for every URL)."""
+"""What the serving tests, the load run and the HTTP benchmark run under gunicorn: the production
+app with the two seams pointed at files the caller wrote (the test root as trust store, the test
+chain for every URL)."""
 
 from __future__ import annotations
 

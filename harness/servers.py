@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.certs import pem, pki
-from tests.signing import SKILL_ID
+from harness.certs import pem, pki
+from harness.signing import SKILL_ID
 
 REPO = Path(__file__).resolve().parent.parent
 START_LIMIT_SECONDS = 60
@@ -80,8 +80,10 @@ def serving(command: list[str], env: dict[str, str], log: Path) -> Iterator[int]
 
 
 @contextmanager
-def gunicorn_with_test_pki(folder: Path, app: str = "tests.served_app:app", **settings: str) -> Iterator[int]:
-    """The production server (tests/served_app.py: the test root as trust store, the test chain
+def gunicorn_with_test_pki(
+    folder: Path, app: str = "harness.served_app:app", **settings: str
+) -> Iterator[int]:
+    """The production server (harness/served_app.py: the test root as trust store, the test chain
     for every URL), or another `app`, on a free loopback port; yields the port."""
     (folder / "chain.pem").write_bytes(pki().chains["good"])
     (folder / "root.pem").write_bytes(pem(pki().root))

@@ -12,10 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from harness.certs import CHAIN_URL, pki
 from skill.simulator import APPLICATION_ID, Simulator
 from skill.verify import utc_now
 from skill.web import create_app
-from tests.certs import CHAIN_URL, pki
 
 SKILL_ID = APPLICATION_ID
 
