@@ -55,6 +55,18 @@ bench: $(STAMP) test-tools
 test: check test-tools
 	$(PY) -m pytest -q
 
+# docs/mutation.md: mutmut over responses/, skill/handlers/, skill/entry.py, skill/verify.py and
+# skill/web.py, kill rates per module and every survivor with its verdict (docs/mutation-verdicts.toml).
+# Several minutes; not part of test. `$(PY) -m mutation --report-only` rewrites the report alone.
+MUTATE_STAMP := $(VENV)/.mutate-stamp
+$(MUTATE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,mutate]'
+	touch $(MUTATE_STAMP)
+
+.PHONY: mutate
+mutate: $(MUTATE_STAMP)
+	$(PY) -m mutation
+
 # interaction_model/en-US.json is the source; the other English locales are copies of it.
 models:
 	for locale in en-GB en-CA en-AU en-IN; do \

@@ -96,9 +96,14 @@ def module_rows(mutants: list[Mutant], verdicts: dict[str, Verdict]) -> list[str
     return rows
 
 
+def code(text: str) -> str:
+    """Text as a Markdown code span (a backtick inside would end it early)."""
+    return "`" + text.replace("`", "'") + "`"
+
+
 def cell(text: str) -> str:
-    """Code for a Markdown table cell (pipes escaped, backticks kept out of the code span)."""
-    return "`" + text.replace("`", "'").replace("|", "\\|") + "`" if text else "(removed)"
+    """Code for a Markdown table cell, pipes escaped; an empty side means the line was removed."""
+    return code(text).replace("|", "\\|") if text else "(removed)"
 
 
 def render(mutants: list[Mutant], verdicts: dict[str, Verdict], seconds: float, command: str) -> str:
@@ -144,6 +149,6 @@ def render(mutants: list[Mutant], verdicts: dict[str, Verdict], seconds: float, 
             "Verdicts whose mutant no longer survives (a test now catches it, or the code changed); "
             "delete them from docs/mutation-verdicts.toml once nobody needs the history.",
             "",
-            *(f"- {cell(key)}: {verdicts[key].verdict}" for key in fixed),
+            *(f"- {code(key)}: {verdicts[key].verdict}" for key in fixed),
         ]
     return "\n".join(lines) + "\n"

@@ -251,8 +251,14 @@ def test_the_trust_store_skips_unreadable_roots() -> None:
         load_store(broken)
 
 
-def test_the_default_trust_store_loads_certifi() -> None:
-    assert default_store() is not None
+def test_the_default_trust_store_is_the_public_roots_and_not_the_test_pki() -> None:
+    """certifi's roots, as production uses them: the test chain, valid under its own root, is
+    refused as untrusted there (a store that took the test root in, or let anything pass, would
+    show here)."""
+    body = b"{}"
+    RequestVerifier(pki().store, ChainServer()).verify_signature(signed_headers(body), body)
+    with pytest.raises(VerificationFailed, match="certificate chain is not trusted"):
+        RequestVerifier(default_store(), ChainServer()).verify_signature(signed_headers(body), body)
 
 
 # The signature ------------------------------------------------------------------------------
