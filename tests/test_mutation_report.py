@@ -27,7 +27,7 @@ def test_a_mutant_is_named_by_file_function_and_change() -> None:
     before, after = changed_lines(DIFF)
     assert (before, after) == ("if conversation.last is not None:", "if conversation.last is None:")
     key = Mutant("responses/guide.py", "Guide.repeat", "survived", before, after).key
-    assert key == "responses/guide.py | Guide.repeat | if conversation.last is not None: -> if conversation.last is None:"
+    assert key == f"responses/guide.py | Guide.repeat | {before} -> {after}"
 
 
 def test_kill_rate_leaves_equivalent_mutants_out() -> None:
