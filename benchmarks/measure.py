@@ -8,7 +8,6 @@ from __future__ import annotations
 import cProfile
 import json
 import pstats
-import random
 import re
 import statistics
 import subprocess
@@ -26,6 +25,7 @@ from benchmarks.wrk import signed_script, wrk
 from harness.certs import pki
 from harness.servers import REPO, gunicorn_with_test_pki
 from harness.signing import ChainServer, body_of, make_app, signed_headers
+from harness.wordings import Nth
 from responses import Conversation, Guide, load
 from skill.lambda_function import lambda_handler
 from skill.simulator import Simulator
@@ -287,17 +287,6 @@ def http_runs(
 
 
 # How long it talks --------------------------------------------------------------------------------
-
-
-class Nth(random.Random):
-    """Always picks the n-th choice: selects one wording of a topic deterministically."""
-
-    def __init__(self, n: int) -> None:
-        super().__init__()
-        self.n = n
-
-    def choice(self, seq: Any) -> Any:
-        return seq[self.n % len(seq)]
 
 
 @dataclass(frozen=True)

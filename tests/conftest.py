@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from skill.entry import WORDINGS
+from harness.wordings import Nth
+from skill import entry
 from skill.lambda_function import lambda_handler
 from skill.simulator import Simulator
 from tests.alexa_rules import check_response, plain
@@ -48,15 +49,16 @@ def nested(depth: int) -> list[Any]:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Seed the skill's wordings from the test's own id: each test hears the same words on every
     run and in any order. (A hook, not a fixture, so Hypothesis tests get it too.)"""
-    WORDINGS.seed(item.nodeid)
+    entry.WORDINGS.seed(item.nodeid)
 
 
 @pytest.fixture
 def choose_wording(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
-    """`choose_wording(n)`: from now on the skill says the n-th of the wordings it may choose."""
+    """`choose_wording(n)`: from now on the skill (rebuilt for this test) says the n-th of the
+    wordings it may choose."""
 
     def choose(n: int) -> None:
-        monkeypatch.setattr(WORDINGS, "choice", lambda options: options[n % len(options)])
+        monkeypatch.setattr(entry, "SKILL", entry.build_skill(Nth(n)))
 
     return choose
 
