@@ -21,7 +21,7 @@ from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 
 from responses import Conversation, Guide, load
-from skill.handlers import exception_handlers, request_handlers
+from skill.handlers import EXCEPTION_HANDLERS, request_handlers
 from skill.render import render
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def build_skill(rng: Random) -> CustomSkill:
     builder = SkillBuilder()
     for handler in request_handlers(rng):
         builder.add_request_handler(handler)
-    for exception_handler in exception_handlers(rng):
+    for exception_handler in EXCEPTION_HANDLERS:
         builder.add_exception_handler(exception_handler)
     builder.add_global_request_interceptor(RequestLogger())
     return builder.create()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import logging
 
 import pytest
 
 from responses import load
-from skill.entry import MAX_NESTING
+from skill.entry import MAX_NESTING, InvalidRequest, WrongSkill, nesting, parse
 from skill.handlers import base
 from skill.lambda_function import lambda_handler
 from skill.simulator import APPLICATION_ID, Simulator
@@ -379,3 +380,130 @@ def test_text_with_ampersand_and_angle_brackets_is_escaped_end_to_end(monkeypatc
     repeat = alexa.intent("AMAZON.RepeatIntent")
     assert repeat["response"]["outputSpeech"] == answer["response"]["outputSpeech"]
     assert plain(repeat["response"]["reprompt"]["outputSpeech"]["ssml"]) == reprompt(answer)
+
+
+# What the logs say: request ids and types, never what was said ----------------------------------
+
+
+def logged_turn(caplog, request: dict, session: bool = True) -> tuple[str, list[logging.LogRecord]]:
+    """Send one request through lambda_handler; its request id and the log records it left."""
+    sent: list[dict] = []
+    alexa = Simulator(lambda event: sent.append(event) or lambda_handler(event, None))
+    if not session:
+        alexa.session_id = None
+    with caplog.at_level(logging.INFO):
+        alexa.send(request)
+    return sent[0]["request"]["requestId"], caplog.records
+
+
+@pytest.mark.parametrize(
+    ("request_", "line"),
+    [
+        (
+            {"type": "SessionEndedRequest", "reason": "EXCEEDED_MAX_REPROMPTS"},
+            "session ended: request={id} reason=EXCEEDED_MAX_REPROMPTS error=None",
+        ),
+        (
+            {"type": "SessionEndedRequest", "reason": "ERROR", "error": {"type": "INVALID_RESPONSE"}},
+            "session ended: request={id} reason=ERROR error=INVALID_RESPONSE",
+        ),
+        ({"type": "SessionEndedRequest"}, "session ended: request={id} reason=None error=None"),
+        (
+            {"type": "System.ExceptionEncountered", "error": {"type": "INVALID_RESPONSE"}},
+            "Alexa reported an error: request={id} type=INVALID_RESPONSE",
+        ),
+        ({"type": "Alexa.Presentation.APL.UserEvent"}, "unhandled request: request={id}"),
+    ],
+)
+def test_each_request_is_logged_by_id_and_type_only(caplog, request_: dict, line: str) -> None:
+    request_id, records = logged_turn(caplog, request_)
+    assert [record.getMessage() for record in records] == [
+        f"request={request_id} type={request_['type']} intent=None locale=en-US",
+        line.format(id=request_id),
+    ]
+
+
+def test_an_intent_is_logged_by_name_and_locale(caplog) -> None:
+    request_id, records = logged_turn(
+        caplog, {"type": "IntentRequest", "intent": {"name": "WhyTwitching", "slots": {}}}
+    )
+    assert (
+        records[0].getMessage() == f"request={request_id} type=IntentRequest intent=WhyTwitching locale=en-US"
+    )
+
+
+def test_a_request_without_an_id_is_logged_with_a_dash(caplog) -> None:
+    with caplog.at_level(logging.INFO):
+        lambda_handler({"version": "1.0", "request": {"type": "IntentRequest"}}, None)
+    assert caplog.records[-1].getMessage() == "unhandled request: request=-"
+
+
+def test_a_crash_is_logged_with_its_type_and_traceback(alexa: Simulator, caplog, monkeypatch) -> None:
+    from responses.guide import Guide
+
+    crash = RuntimeError("boom")
+
+    def broken(self, conversation):
+        raise crash
+
+    monkeypatch.setattr(Guide, "welcome", broken)
+    with caplog.at_level(logging.ERROR):
+        alexa.launch()
+    (record,) = caplog.records
+    assert record.getMessage().endswith(": RuntimeError") and record.getMessage().startswith(
+        "error handling request="
+    )
+    assert record.exc_info is not None and record.exc_info[1] is crash
+
+
+def test_an_unreadable_lambda_event_is_logged_without_its_content(caplog) -> None:
+    with caplog.at_level(logging.INFO):
+        lambda_handler(["a", "list"], None)
+    assert [record.getMessage() for record in caplog.records] == [
+        "unreadable Lambda event; answering with an apology"
+    ]
+
+
+# Reading envelopes -------------------------------------------------------------------------------
+
+
+def test_parse_reads_text_and_bytes_and_names_what_it_refuses() -> None:
+    event = Simulator(lambda _: {}).envelope({"type": "LaunchRequest"})
+    text = json.dumps(event)
+    for payload in (text, text.encode()):
+        assert parse(payload).request.object_type == "LaunchRequest"
+    refusals = [
+        ("{", "request body is not an Alexa request envelope"),
+        ("[]", "request body is not an Alexa request envelope"),
+        ('{"version": "1.0"}', "request envelope has no request"),
+        (json.dumps({**event, "session": {"attributes": nested(MAX_NESTING + 1)}}), "nest deeper than any"),
+    ]
+    for payload, reason in refusals:
+        with pytest.raises(InvalidRequest, match=reason):
+            parse(payload)
+
+
+def test_nesting_counts_lists_and_objects_only() -> None:
+    assert [nesting(value) for value in (5, "x", [], {}, [[1]], {"a": {"b": [2]}})] == [0, 0, 1, 1, 2, 3]
+
+
+def test_the_skill_id_is_read_from_context_first_then_the_session(monkeypatch) -> None:
+    monkeypatch.setenv("ALEXA_SKILL_ID", "amzn1.ask.skill.ours")
+    event = Simulator(lambda _: {}, application_id="amzn1.ask.skill.ours").envelope({"type": "LaunchRequest"})
+    event["session"]["application"] = {"applicationId": "amzn1.ask.skill.theirs"}
+    assert speech(lambda_handler(copy.deepcopy(event), None)) in CONTENT.variants("welcome")
+    del event["context"]["System"]["application"]
+    with pytest.raises(WrongSkill):
+        lambda_handler(copy.deepcopy(event), None)
+    event["session"]["application"]["applicationId"] = "amzn1.ask.skill.ours"
+    assert speech(lambda_handler(event, None)) in CONTENT.variants("welcome")
+
+
+# Chosen wordings: every handler that draws one uses the skill's rng --------------------------------
+
+
+@pytest.mark.parametrize("choice", [0, 1])
+def test_welcome_and_goodbye_say_the_chosen_wording(alexa: Simulator, choose_wording, choice: int) -> None:
+    choose_wording(choice)
+    assert speech(alexa.launch()) == CONTENT.variants("welcome")[choice]
+    assert speech(alexa.intent("AMAZON.StopIntent")) == CONTENT.variants("goodbye")[choice]

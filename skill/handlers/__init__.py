@@ -30,5 +30,4 @@ def request_handlers(rng: Random) -> tuple[AbstractRequestHandler, ...]:
     )
 
 
-def exception_handlers(rng: Random) -> tuple[AbstractExceptionHandler, ...]:
-    return (ErrorHandler(rng),)
+EXCEPTION_HANDLERS: tuple[AbstractExceptionHandler, ...] = (ErrorHandler(),)
