@@ -97,6 +97,4 @@ class ErrorHandler(AbstractExceptionHandler):
             exc_info=exception,
         )
         conversation = conversation_of(handler_input)
-        return respond_with(
-            handler_input, conversation, guide_for(handler_input).error(conversation)
-        )
+        return respond_with(handler_input, conversation, guide_for(handler_input).error(conversation))
