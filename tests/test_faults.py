@@ -23,7 +23,7 @@ import pytest
 from harness.certs import pki
 from harness.signing import SKILL_ID, body_of, envelope, post, signed_headers
 from responses import load
-from skill.verify import MAX_CHAIN_BYTES, ChainDownloader
+from skill.verify import MAX_CHAIN_BYTES, ChainDownloader, VerificationFailed
 from skill.web import create_app
 from tests.alexa_rules import plain
 
@@ -36,6 +36,10 @@ HELD = threading.Event()
 """Set by the server once a download of `hold` has reached it and is being held."""
 LET_GO = threading.Event()
 """Set by the test to end a held download (the server then closes it without an answer)."""
+
+
+SIZES = {"at-limit": MAX_CHAIN_BYTES, "over-limit": MAX_CHAIN_BYTES + 1}
+"""Bodies of exactly the size cap and one byte more."""
 
 
 class FaultyS3(BaseHTTPRequestHandler):
@@ -63,6 +67,13 @@ class FaultyS3(BaseHTTPRequestHandler):
             self.wfile.write(b"\x00\xff not a certificate \x13" * 50)
         elif fault == "huge":
             self.wfile.write(b"-----BEGIN CERTIFICATE-----" + b"A" * (MAX_CHAIN_BYTES * 4))
+        elif fault == "pieces":  # the good chain, a little at a time (as a slow link delivers it)
+            chain = pki().chains["good"]
+            for start in range(0, len(chain), 500):
+                self.wfile.write(chain[start : start + 500])
+                self.wfile.flush()
+        elif fault in SIZES:
+            self.wfile.write(b"A" * SIZES[fault])
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the test reads outcomes, not access logs."""
@@ -123,11 +134,33 @@ def test_a_good_chain_downloads_and_verifies_through_the_real_downloader(s3: int
     assert signed_post(app_for(s3).test_client(), "good").status_code == 200
 
 
-@pytest.mark.parametrize("fault", ["hang", "slow", "garbage", "huge", "missing"])
-def test_each_download_fault_fails_closed_with_400(s3: int, fault: str) -> None:
+def test_a_chain_that_arrives_in_pieces_is_put_back_together(s3: int) -> None:
+    assert signed_post(app_for(s3).test_client(), "pieces").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ("hang", "certificate chain could not be downloaded"),
+        ("slow", "certificate chain download is too slow"),
+        ("garbage", "certificate chain is not PEM certificates"),
+        ("huge", "certificate chain is too large"),
+        ("missing", "certificate chain is not PEM certificates"),
+    ],
+)
+def test_each_download_fault_fails_closed_with_400_and_its_reason(s3: int, fault: str, reason: str) -> None:
     response = signed_post(app_for(s3).test_client(), fault)
     assert response.status_code == 400
-    assert "certificate chain" in response.get_json()["error"]
+    assert response.get_json() == {"error": reason}
+
+
+def test_the_downloader_itself_takes_exactly_its_cap_and_refuses_a_byte_more(s3: int) -> None:
+    """Called directly, so the cap checked is the downloader's (the verifier checks size again)."""
+    url = "https://s3.amazonaws.com/echo.api/{}"
+    assert downloader(s3)(url.format("at-limit")) == b"A" * MAX_CHAIN_BYTES
+    for fault in ("over-limit", "huge"):
+        with pytest.raises(VerificationFailed, match="certificate chain is too large"):
+            downloader(s3)(url.format(fault))
 
 
 def test_unreachable_host_fails_closed_with_400() -> None:
