@@ -49,6 +49,10 @@ def test_the_report_counts_each_module_and_lists_every_survivor_with_its_verdict
     judged, unjudged = mutant("survived", after="x = 2"), mutant("survived", after="x = None")
     mutants = [*(mutant("killed") for _ in range(7)), mutant("timeout"), judged, unjudged]
     mutants.append(mutant("survived", after="y", path="skill/web.py"))
+    mutants += [
+        mutant("killed", path="skill/handlers/moves.py"),
+        mutant("survived", path="skill/handlers/base.py"),
+    ]
     gone = "skill/entry.py | apology | a -> b"
     verdicts = {judged.key: Verdict("equivalent", "x is never read"), gone: Verdict("fixed", "a test")}
     page = render(mutants, verdicts, 125.0, "make mutate")
@@ -56,7 +60,9 @@ def test_the_report_counts_each_module_and_lists_every_survivor_with_its_verdict
     # 10 made, 7 killed + 1 timeout over 10 - 1 equivalent = 89%: below the 90% goal.
     assert "| skill/entry.py | 10 | 7 | 1 | 2 | 1 | 0 | 89% **below goal** |" in page
     assert "| skill/web.py | 1 | 0 | 0 | 1 | 0 | 0 | 0% **below goal** |" in page
-    assert "## Survivors (3)" in page
+    assert "| skill/handlers/ | 2 | 1 | 0 | 1 | 0 | 0 | 50% **below goal** |" in page, "one row per module"
+    assert "| skill/handlers/moves.py | 1 | 1 | 0 | 0 | 0 | 0 | 100% |" in page, "and one per file"
+    assert "## Survivors (4)" in page
     assert "| skill/entry.py | apology | `x = 1` | `x = 2` | equivalent: x is never read |" in page
     assert "| skill/entry.py | apology | `x = 1` | `x = None` | **unjudged** |" in page
     assert f"- `{gone}`: fixed" in page
