@@ -214,6 +214,14 @@ def test_go_back_returns_to_the_previous_topic(alexa: Simulator) -> None:
     assert reprompt(nothing) == CONTENT.line("anything_else_reprompt")
 
 
+def test_go_back_after_three_topics_keeps_the_first(alexa: Simulator) -> None:
+    for intent in ("WhyTwitching", "HowToPrevent", "WhenSeeDoctor"):
+        alexa.intent(intent)
+    back = alexa.intent("AMAZON.PreviousIntent")
+    assert topic_said(back, "prevent")
+    assert state(back)["heard"] == ["why", "prevent"]
+
+
 @pytest.mark.parametrize(
     "move",
     ["TellMeMore", "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.PreviousIntent"],

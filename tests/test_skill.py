@@ -308,7 +308,7 @@ def test_corrupt_session_attributes_from_another_version_are_ignored(alexa: Simu
             "topic": 5,
             "offer": "nonexistent",
             "heard": "why",
-            "wording": {"why": "x"},
+            "wording": {"why": "x", "prevent": -1, "doctor": True},
             "fallbacks": -3,
             "last": {"ssml": 1},
             "disclaimer_given": "yes",
@@ -318,6 +318,7 @@ def test_corrupt_session_attributes_from_another_version_are_ignored(alexa: Simu
     response = alexa.intent("AMAZON.YesIntent")
     assert speech(response) == CONTENT.line("anything_else"), "no offer we know of was pending"
     assert state(response)["fallbacks"] == 0 and state(response)["disclaimer_given"] is False
+    assert state(response)["wording"] == {} and state(response)["heard"] == []
     alexa.attributes["guide"]["last"] = {"ssml": 1}
     response = alexa.intent("AMAZON.RepeatIntent")
     assert speech(response) == spoken(CONTENT.line("nothing_to_repeat"), CONTENT.line("anything_else"))
@@ -511,3 +512,46 @@ def test_welcome_and_goodbye_say_the_chosen_wording(alexa: Simulator, choose_wor
     choose_wording(choice)
     assert speech(alexa.launch()) == CONTENT.variants("welcome")[choice]
     assert speech(alexa.intent("AMAZON.StopIntent")) == CONTENT.variants("goodbye")[choice]
+
+
+# Cards: what the Alexa app shows, word for word --------------------------------------------------
+
+
+def test_an_answer_card_is_the_answer_its_source_and_the_disclaimer(alexa: Simulator, choose_wording) -> None:
+    choose_wording(0)
+    why = CONTENT.topics["why"]
+    source = CONTENT.line("source").format(source=why.source)
+    card = alexa.intent("WhyTwitching")["response"]["card"]
+    assert card == {
+        "type": "Standard",
+        "title": why.title,
+        "text": f"{why.summary[0]}\n\n{source}\n\n{CONTENT.line('card_disclaimer')}",
+    }
+    more = alexa.intent("TellMeMore")["response"]["card"]
+    assert more["text"] == f"{why.more}\n\n{source}\n\n{CONTENT.line('card_disclaimer')}"
+
+
+def test_a_red_flag_card_leads_with_the_advice(alexa: Simulator, choose_wording) -> None:
+    choose_wording(0)
+    card = alexa.intent("WhyTwitching", Symptom="numbness")["response"]["card"]
+    lead = CONTENT.line("red_flag").format(sign=CONTENT.signs["NUMBNESS"])
+    assert card["text"].startswith(f"{lead} {CONTENT.topics['why'].summary[0]}\n\n")
+
+
+@pytest.mark.parametrize("move", ["launch", "AMAZON.HelpIntent", "AMAZON.FallbackIntent"])
+def test_menus_show_the_menu_card_and_screen_and_offer_nothing(make_alexa, move: str) -> None:
+    alexa = make_alexa(screen=True)
+    response = alexa.launch() if move == "launch" else alexa.intent(move)
+    assert response["response"]["card"] == {
+        "type": "Standard",
+        "title": CONTENT.line("menu_title"),
+        "text": speech(response),
+    }
+    (directive,) = response["response"]["directives"]
+    assert directive["datasources"]["topic"] == {
+        "title": CONTENT.line("menu_title"),
+        "points": list(CONTENT.variants("menu")),
+    }
+    assert state(response)["offer"] is None
+    goodbye = alexa.intent("AMAZON.NoIntent")
+    assert ends(goodbye) and speech(goodbye) in CONTENT.variants("goodbye"), "no after a menu is goodbye"
