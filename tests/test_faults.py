@@ -81,6 +81,7 @@ class FaultyS3(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def s3() -> Iterator[int]:
+    RELEASE.clear()  # set by the last module's teardown, when the suite runs twice in one process
     server = ThreadingHTTPServer(("127.0.0.1", 0), FaultyS3)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
