@@ -9,6 +9,7 @@ the service keeps answering requests whose chain it already trusts.
 from __future__ import annotations
 
 import http.client
+import itertools
 import logging
 import socket
 import threading
@@ -16,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -23,6 +25,7 @@ import pytest
 from harness.certs import pki
 from harness.signing import SKILL_ID, body_of, envelope, post, signed_headers
 from responses import load
+from skill import verify
 from skill.verify import MAX_CHAIN_BYTES, ChainDownloader, VerificationFailed
 from skill.web import create_app
 from tests.alexa_rules import plain
@@ -143,7 +146,6 @@ def test_a_chain_that_arrives_in_pieces_is_put_back_together(s3: int) -> None:
     ("fault", "reason"),
     [
         ("hang", "certificate chain could not be downloaded"),
-        ("slow", "certificate chain download is too slow"),
         ("garbage", "certificate chain is not PEM certificates"),
         ("huge", "certificate chain is too large"),
         ("missing", "certificate chain is not PEM certificates"),
@@ -153,6 +155,18 @@ def test_each_download_fault_fails_closed_with_400_and_its_reason(s3: int, fault
     response = signed_post(app_for(s3).test_client(), fault)
     assert response.status_code == 400
     assert response.get_json() == {"error": reason}
+
+
+def test_a_drip_is_cut_off_at_the_deadline(s3: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The downloader's deadline reads a fake clock that moves a second on at every look, so the
+    drip is too slow after its first byte whatever the machine's load (socket timeouts stay real)."""
+    ticks = itertools.count()
+    monkeypatch.setattr(verify, "time", SimpleNamespace(monotonic=lambda: float(next(ticks))))
+    response = signed_post(app_for(s3).test_client(), "slow")
+    assert (response.status_code, response.get_json()) == (
+        400,
+        {"error": "certificate chain download is too slow"},
+    )
 
 
 def test_the_downloader_itself_takes_exactly_its_cap_and_refuses_a_byte_more(s3: int) -> None:
