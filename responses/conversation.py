@@ -31,6 +31,8 @@ class Conversation:
     """The topic of the last answer ("tell me more" expands it)."""
     offer: str | None = None
     """The topic the last reply offered: what Yes leads to."""
+    offered: str | None = None
+    """The topic offered last, even once declined: the next offer must be another."""
     heard: list[str] = field(default_factory=list)
     """Topics answered this session, oldest first; offers skip them, "go back" walks them."""
     wording: dict[str, int] = field(default_factory=dict)
@@ -47,6 +49,7 @@ class Conversation:
             "disclaimer_given": self.disclaimer_given,
             "topic": self.topic,
             "offer": self.offer,
+            "offered": self.offered,
             "heard": list(self.heard),
             "wording": dict(self.wording),
             "expanded": self.expanded,
@@ -64,7 +67,7 @@ class Conversation:
         for flag in ("disclaimer_given", "expanded"):
             if isinstance(raw.get(flag), bool):
                 setattr(conversation, flag, raw[flag])
-        for name in ("topic", "offer"):
+        for name in ("topic", "offer", "offered"):
             if isinstance(raw.get(name), str):
                 setattr(conversation, name, raw[name])
         heard = raw.get("heard")

@@ -12,7 +12,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from responses import Conversation, Guide, Reply, load
+from responses import DEFAULT_LOCALE, Conversation, Guide, Reply, load
 from skill.render import has_screen, render
 
 _RNG = random.Random()
@@ -21,7 +21,7 @@ _RNG = random.Random()
 def guide_for(handler_input: HandlerInput) -> Guide:
     """The guide speaking the request's locale (unknown locales get US English)."""
     request = handler_input.request_envelope.request
-    return Guide(load(getattr(request, "locale", None) or ""), _RNG)
+    return Guide(load(getattr(request, "locale", None) or DEFAULT_LOCALE), _RNG)
 
 
 def conversation_of(handler_input: HandlerInput) -> Conversation:
