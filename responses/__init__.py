@@ -9,4 +9,12 @@ from responses.conversation import Conversation
 from responses.guide import Guide
 from responses.reply import Reply
 
-__all__ = ["DEFAULT_LOCALE", "SUPPORTED_LOCALES", "Conversation", "Guide", "Reply", "load", "supported_locale"]
+__all__ = [
+    "DEFAULT_LOCALE",
+    "SUPPORTED_LOCALES",
+    "Conversation",
+    "Guide",
+    "Reply",
+    "load",
+    "supported_locale",
+]

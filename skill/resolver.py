@@ -12,7 +12,9 @@ of the model fill its `{Slot}` places. A typed line matches a pattern exactly, o
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
@@ -29,6 +31,10 @@ VALUE_SCORE = 85.0
 """How close a heard word must be to a slot value or synonym to count as that value."""
 MIN_FUZZY_VALUE = 5
 """Shorter words must match a value exactly: "eat" is not "heat"."""
+NEAREST_SCORE = 35.0
+"""When no sample is close as a whole line (run-on speech, words in another order), the sample
+sharing the most telling words and slot types wins if its cosine similarity (0-100) reaches
+this. Chosen on the tuning half of tests/corpus/utterances.tsv."""
 UNRESOLVED_PENALTY = 6.0
 WORD_PENALTY = 3.0
 """What a slot filled with words outside its type costs a word-for-word match (per slot, plus
@@ -197,6 +203,13 @@ class Resolver:
             for intent in model.intents.values()
             for sample in (*intent.samples, *BUILT_IN_PHRASES.get(intent.name, ()))
         ]
+        self.samples = [p for p in self.patterns if p.sample in model.intents[p.intent].samples]
+        """The model's own samples, without the built-in phrasings (Alexa's, not ours)."""
+        documents = [self._sample_terms(pattern) for pattern in self.samples]
+        frequency = Counter(term for terms in documents for term in set(terms))
+        self.idf = {term: math.log(len(documents) / count) + 1.0 for term, count in frequency.items()}
+        """How telling each word or slot type is across all samples ("my" little, "breathe" much)."""
+        self.vectors = [self._vector(terms) for terms in documents]
 
     def _pattern(self, intent: str, sample: str) -> _Pattern:
         parts = _SLOT.split(sample)
@@ -267,9 +280,67 @@ class Resolver:
         options = _trimmed(line) - {""}
         candidates = [self._best(option) for option in options]
         best = max(candidates, key=lambda match: match.score, default=None)
-        if best is None or best.score < MIN_SCORE:
-            return Match("IntentRequest", FALLBACK, score=best.score if best else 0.0)
-        return best
+        if best is not None and best.score >= MIN_SCORE:
+            return best
+        nearest = self._nearest(line) if line else None
+        if nearest is not None and nearest.score >= NEAREST_SCORE:
+            return nearest
+        return Match("IntentRequest", FALLBACK, score=best.score if best else 0.0)
+
+    # Nearest sample by telling words, for lines no sample matches as a whole ---------------------
+
+    def _sample_terms(self, pattern: _Pattern) -> list[str]:
+        marks = {
+            _mark(index): f"<{self._slot_type(pattern, name)}>" for index, name in enumerate(pattern.slots)
+        }
+        return [marks.get(word, word) for word in pattern.template.split()]
+
+    def _vector(self, terms: list[str]) -> dict[str, float]:
+        weights = {
+            term: (1 + math.log(count)) * self.idf.get(term, 0.0) for term, count in Counter(terms).items()
+        }
+        norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
+        return {term: weight / norm for term, weight in weights.items()}
+
+    def _nearest(self, line: str) -> Match | None:
+        """The sample closest to `line` once the slot values it names stand as their types, and
+        its slots filled from those values: how Alexa still hears a long, rambling request."""
+        words = line.split()
+        spans = {type_name: self._spans(line, type_name) for type_name in self.forms}
+        taken: dict[tuple[int, int], list[str]] = {}
+        for type_name, span in sorted(
+            ((t, span) for t, found in spans.items() for span in found),
+            key=lambda item: (-item[1].score, item[1].start - item[1].end),
+        ):
+            where = (span.start, span.end)
+            if where in taken or all(span.end <= s or span.start >= e for s, e in taken):
+                taken.setdefault(where, []).append(type_name)
+        terms, position = [], 0
+        while position < len(words):
+            where = next(((s, e) for s, e in taken if s == position), None)
+            if where is None:
+                terms.append(words[position])
+                position += 1
+            else:
+                terms += [f"<{type_name}>" for type_name in taken[where]]
+                position = where[1]
+        query = self._vector(terms)
+        score, index = max(
+            (sum(weight * vector.get(term, 0.0) for term, weight in query.items()), index)
+            for index, vector in enumerate(self.vectors)
+        )
+        pattern = self.samples[index]
+        slots: dict[str, str] = {}
+        used: set[tuple[int, int]] = set()
+        for name in pattern.slots:
+            type_name = self._slot_type(pattern, name)
+            for span in spans.get(type_name, ()):
+                where = (span.start, span.end)
+                if where in taken and type_name in taken[where] and where not in used:
+                    slots[name] = span.value
+                    used.add(where)
+                    break
+        return Match("IntentRequest", pattern.intent, slots, 100 * score, pattern.sample)
 
     def _best(self, line: str) -> Match:
         """The closest pattern: a word-for-word match if one fills every slot from its type,

@@ -50,6 +50,11 @@ SLOT_CONCERNS: dict[str, dict[str, Concern]] = {
 }
 """Slot name -> resolved id (or ANY, UNMATCHED) -> the concern it raises, in any intent."""
 
+PAIRED_CONCERNS: dict[tuple[tuple[str, str], ...], Concern] = {
+    (("Symptom", "PAIN"), ("BodyPart", "CHEST")): Concern.EMERGENCY,
+}
+"""Slot ids that together raise more than either alone: "I have pain in my chest" is chest pain."""
+
 INTENT_CONCERNS: dict[str, Concern] = {
     "EmergencySymptom": Concern.EMERGENCY,
     "IllnessWorry": Concern.WORRY,
@@ -79,4 +84,7 @@ def concern_of(handler_input: HandlerInput) -> Found | None:
             concern = table.get(UNMATCHED) if heard(handler_input, slot) else None
         if concern is not None:
             found.append(Found(concern, slot, value))
+    for pairs, concern in PAIRED_CONCERNS.items():
+        if all(resolved_id(handler_input, slot) == value for slot, value in pairs):
+            found.append(Found(concern, *pairs[0]))
     return min(found, key=lambda item: (item.concern, item.value is None), default=None)
