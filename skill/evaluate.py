@@ -10,7 +10,6 @@ held-back half (never tuned against), so the held-back figures are the honest on
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -304,7 +304,8 @@ class Resolver:
 
     def _nearest(self, line: str) -> Match | None:
         """The sample closest to `line` once the slot values it names stand as their types, and
-        its slots filled from those values: how Alexa still hears a long, rambling request."""
+        its slots filled from those values: how Alexa still hears a long, rambling request. A
+        line that names no slot value at all is left to the fallback."""
         words = line.split()
         spans = {type_name: self._spans(line, type_name) for type_name in self.forms}
         taken: dict[tuple[int, int], list[str]] = {}
@@ -324,6 +325,8 @@ class Resolver:
             else:
                 terms += [f"<{type_name}>" for type_name in taken[where]]
                 position = where[1]
+        if not taken:
+            return None  # no slot value named: nothing of ours to go on, as with Alexa's fallback
         query = self._vector(terms)
         score, index = max(
             (sum(weight * vector.get(term, 0.0) for term, weight in query.items()), index)
