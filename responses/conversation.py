@@ -17,9 +17,10 @@ from responses.reply import Reply
 ATTRIBUTES_KEY = "guide"
 """All our state sits under this one session-attribute key (stable across versions)."""
 
-MAX_HISTORY = 10
+MAX_HISTORY = 30
+"""More than there are topics, so an offer never comes back for a topic heard long ago."""
 MAX_STATE_CHARS = 4096
-"""Our state is under 2 KB as JSON (the longest reply plus ten topics heard). Anything larger was
+"""Our state is under 2 KB as JSON (the longest reply plus every topic heard). Anything larger was
 not written by this version, and keeping it would send it back to Alexa on every turn, where a
 whole response may be at most 24 KB; it is dropped whole."""
 

@@ -97,8 +97,9 @@ class Guide:
 
     def accept(self, conversation: Conversation) -> Reply:
         """Yes: take the pending offer; with none pending, offer the next topic not yet heard."""
-        if conversation.offer in self.content.topics:
-            return self.answer(conversation, conversation.offer)
+        offer = conversation.offer
+        if offer is not None and offer in self.content.topics:
+            return self.answer(conversation, offer)
         suggestion = self._next_offer(conversation, self.content.suggestions)
         if suggestion is None:
             return self.help(conversation)
@@ -156,7 +157,9 @@ class Guide:
         disclaimer = "" if conversation.disclaimer_given else self.content.line("disclaimer")
         conversation.disclaimer_given = True
         conversation.topic = topic.key
-        offer_key = self._next_offer(conversation, topic.next)
+        offer_key = self._next_offer(conversation, topic.next) or self._next_offer(
+            conversation, self.content.suggestions
+        )
         conversation.offer = conversation.offered = offer_key
         if offer_key is None:
             ask, reprompt = self.content.line("anything_else"), self.content.line("anything_else_reprompt")

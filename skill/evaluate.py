@@ -150,12 +150,13 @@ def evaluate(rows: list[Row]) -> list[Outcome]:
     return [hear(row) for row in rows]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="muscle-twitch-guide evaluate", description=__doc__)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--write", type=Path, help="write the report here (else print it)")
     parser.add_argument("--misses", choices=SPLITS, help="also print every miss of this split")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
     outcomes = evaluate(read_corpus(args.corpus))
     text = report(outcomes)
     if args.write:
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         for o in outcomes:
             if o.row.split == args.misses and not (o.intent_right and o.slots_right and o.safety_right):
                 print(
-                    f"MISS {o.row.locale} {o.row.text!r}: {o.row.intent} {_slots(o.row.slots)} {o.row.safety}"
-                    f" -> {o.intent} {_slots(o.slots)} {o.kind}"
+                    f"MISS {o.row.locale} {o.row.text!r}: {o.row.intent} {_slots(o.row.slots)} "
+                    f"{o.row.safety} -> {o.intent} {_slots(o.slots)} {o.kind}"
                 )
     return 0

@@ -35,6 +35,8 @@ NEAREST_SCORE = 35.0
 """When no sample is close as a whole line (run-on speech, words in another order), the sample
 sharing the most telling words and slot types wins if its cosine similarity (0-100) reaches
 this. Chosen on the tuning half of tests/corpus/utterances.tsv."""
+NEAREST_FUZZY_VALUE = 8
+"""The shortest misspelt value (in characters) the nearest-sample match still counts."""
 UNRESOLVED_PENALTY = 6.0
 WORD_PENALTY = 3.0
 """What a slot filled with words outside its type costs a word-for-word match (per slot, plus
@@ -307,7 +309,16 @@ class Resolver:
         its slots filled from those values: how Alexa still hears a long, rambling request. A
         line that names no slot value at all is left to the fallback."""
         words = line.split()
-        spans = {type_name: self._spans(line, type_name) for type_name in self.forms}
+        spans = {
+            type_name: [
+                span
+                for span in self._spans(line, type_name)
+                if span.score == 100.0 or len(" ".join(words[span.start : span.end])) >= NEAREST_FUZZY_VALUE
+            ]
+            for type_name in self.forms
+        }
+        """Values said exactly, or long enough that a near miss is a typo ("dehydraton"), not
+        another word ("score" for "core"): the only evidence when no sample matched as a whole."""
         taken: dict[tuple[int, int], list[str]] = {}
         for type_name, span in sorted(
             ((t, span) for t, found in spans.items() for span in found),
@@ -316,17 +327,17 @@ class Resolver:
             where = (span.start, span.end)
             if where in taken or all(span.end <= s or span.start >= e for s, e in taken):
                 taken.setdefault(where, []).append(type_name)
+        if not taken:
+            return None  # no slot value named: nothing of ours to go on, as with Alexa's fallback
         terms, position = [], 0
         while position < len(words):
-            where = next(((s, e) for s, e in taken if s == position), None)
-            if where is None:
+            found = next(((s, e) for s, e in taken if s == position), None)
+            if found is None:
                 terms.append(words[position])
                 position += 1
             else:
-                terms += [f"<{type_name}>" for type_name in taken[where]]
-                position = where[1]
-        if not taken:
-            return None  # no slot value named: nothing of ours to go on, as with Alexa's fallback
+                terms += [f"<{type_name}>" for type_name in taken[found]]
+                position = found[1]
         query = self._vector(terms)
         score, index = max(
             (sum(weight * vector.get(term, 0.0) for term, weight in query.items()), index)

@@ -45,10 +45,11 @@ SLOT_CONCERNS: dict[str, dict[str, Concern]] = {
     },
     "Condition": {ANY: Concern.WORRY, UNMATCHED: Concern.WORRY},
     "Cause": {UNMATCHED: Concern.WORRY},
-    "Medicine": {ANY: Concern.PROFESSIONAL, UNMATCHED: Concern.PROFESSIONAL},
     "Person": {ANY: Concern.PROFESSIONAL},
+    "Medicine": {ANY: Concern.PROFESSIONAL, UNMATCHED: Concern.PROFESSIONAL},
 }
-"""Slot name -> resolved id (or ANY, UNMATCHED) -> the concern it raises, in any intent."""
+"""Slot name -> resolved id (or ANY, UNMATCHED) -> the concern it raises, in any intent. Among
+equally urgent concerns the first slot here wins (a child's medicine: the child)."""
 
 PAIRED_CONCERNS: dict[tuple[tuple[str, str], ...], Concern] = {
     (("Symptom", "PAIN"), ("BodyPart", "CHEST")): Concern.EMERGENCY,

@@ -93,14 +93,14 @@ def test_session_state_survives_turns_so_yes_takes_the_offer(client: FlaskClient
     request = third["turn"]["request"]
     assert request["session"]["new"] is False
     assert request["session"]["attributes"] == second["turn"]["response"]["sessionAttributes"]
-    assert said(third["turn"], "prevent"), "yes took the offer made by the answer before"
+    assert said(third["turn"], "how_long"), "yes took the offer made by the answer before"
 
 
 def test_without_a_session_key_a_yes_starts_afresh(client: FlaskClient) -> None:
     say(client, "why do my legs twitch")
     turn = say(client, "yes")["turn"]
     assert turn["request"]["session"]["new"] is True
-    assert not said(turn, "prevent")
+    assert not said(turn, "how_long")
 
 
 def test_new_session_button_keeps_the_user_but_forgets_the_conversation(

@@ -45,6 +45,7 @@ SLOT_TOPICS: dict[tuple[str, str], dict[str, str]] = {
         "MUSCLE_DAMAGE": "why_damage",
     },
     ("WhyTwitching", "BodyPart"): {"EYELID": "why_eyelid"},
+    ("DescribeSymptom", "BodyPart"): {"EYELID": "why_eyelid"},
     ("HowToPrevent", "Step"): {
         "FLUIDS": "prevent_fluids",
         "SPORTS_DRINKS": "prevent_sports_drinks",
