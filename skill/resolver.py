@@ -283,11 +283,33 @@ class Resolver:
         candidates = [self._best(option) for option in options]
         best = max(candidates, key=lambda match: match.score, default=None)
         if best is not None and best.score >= MIN_SCORE:
-            return best
+            return self._completed(best, line)
         nearest = self._nearest(line) if line else None
         if nearest is not None and nearest.score >= NEAREST_SCORE:
-            return nearest
+            return self._completed(nearest, line)
         return Match("IntentRequest", FALLBACK, score=best.score if best else 0.0)
+
+    def _completed(self, match: Match, line: str) -> Match:
+        """`match` with any slot of its intent that it left empty filled from a value said
+        exactly elsewhere in the line ("my legs feel very weak after running" hears Symptom too):
+        Alexa tags slot values it knows wherever they stand, not only where a sample puts them."""
+        if match.intent is None or match.sample is None:
+            return match
+        slots = dict(match.slots)
+        used = set(normalize(_SLOT.sub(" ", match.sample)).split())
+        """The sample's own words, and then each value's: none of them can fill another slot."""
+        for value in slots.values():
+            used |= set(normalize(value).split())
+        for name, type_name in self.model.intents[match.intent].slots.items():
+            if name in slots:
+                continue
+            for span in self._spans(line, type_name):
+                heard = line.split()[span.start : span.end]
+                if span.score == 100.0 and not used & set(heard):
+                    slots[name] = span.value
+                    used |= set(heard)
+                    break
+        return Match(match.request, match.intent, slots, match.score, match.sample, match.invoked)
 
     # Nearest sample by telling words, for lines no sample matches as a whole ---------------------
 
