@@ -38,10 +38,12 @@ this. Chosen on the tuning half of tests/corpus/utterances.tsv."""
 NEAREST_FUZZY_VALUE = 8
 """The shortest misspelt value (in characters) the nearest-sample match still counts."""
 UNRESOLVED_PENALTY = 6.0
-WORD_PENALTY = 3.0
+WORD_PENALTY = 4.0
 """What a slot filled with words outside its type costs a word-for-word match (per slot, plus
 per word), so that a carrier phrase like "is it {Cause}" does not swallow every longer
-"is it ..." question whole, yet still beats a merely similar sample."""
+"is it ..." question whole, yet still beats a merely similar sample. Where the slot's words
+hold a value with others round it ("is it {Cause}" with "from too much coffee"), the value
+fills the slot, as Alexa's slot tagging would, and only the other words cost."""
 
 BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.StopIntent": ("stop", "stop it", "shut up", "be quiet", "off", "that's enough"),
@@ -362,9 +364,15 @@ class Resolver:
                 position = found[1]
         query = self._vector(terms)
         score, index = max(
-            (sum(weight * vector.get(term, 0.0) for term, weight in query.items()), index)
-            for index, vector in enumerate(self.vectors)
+            (
+                (sum(weight * vector.get(term, 0.0) for term, weight in query.items()), index)
+                for index, vector in enumerate(self.vectors)
+                if _shares_a_slot(query, vector)
+            ),
+            default=(0.0, -1),
         )
+        if index < 0:
+            return None
         pattern = self.samples[index]
         slots: dict[str, str] = {}
         used: set[tuple[int, int]] = set()
@@ -394,9 +402,13 @@ class Resolver:
         score, slots = 100.0, {}
         for name in pattern.slots:
             heard = found[name]
-            value = self._value(self._slot_type(pattern, name), heard)
+            type_name = self._slot_type(pattern, name)
+            value = self._value(type_name, heard)
             if value is None:
-                score -= UNRESOLVED_PENALTY + WORD_PENALTY * len(heard.split())
+                inner = next(iter(self._spans(heard, type_name)), None)
+                extra = len(heard.split()) - (inner.end - inner.start if inner else 0)
+                score -= WORD_PENALTY * extra + (0 if inner else UNRESOLVED_PENALTY)
+                value = inner.value if inner else None
             slots[name] = value or heard
         match = Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
         return (score, pattern.literal), match
@@ -448,6 +460,16 @@ class Resolver:
         slots = {name: span.value for name, span in taken.items()}
         match = Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
         return (score, pattern.literal), match
+
+
+def _shares_a_slot(query: dict[str, float], sample: dict[str, float]) -> bool:
+    """A sample with slots counts only if the line names a value of one of its slot types:
+    words alone ("why is my husband twitching") do not make "my husband is having {Emergency}"
+    the nearest. A sample without slots counts on its words."""
+    shared = query.keys() & sample.keys()
+    if any(term.startswith("<") for term in sample):
+        return any(term.startswith("<") for term in shared)
+    return bool(shared)
 
 
 def _similarity(heard: str, template: str) -> float:
