@@ -10,6 +10,7 @@ held-back half (never tuned against), so the held-back figures are the honest on
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,9 @@ class Outcome:
     intent: str
     slots: dict[str, str]
     kind: str
+    number_said: bool
+    """Whether the reply said the locale's emergency number at all (the emergency line, or the
+    fallback's safety clause)."""
 
     @property
     def intent_right(self) -> bool:
@@ -66,6 +70,10 @@ class Outcome:
     def safety_right(self) -> bool:
         return self.kind == self.row.safety
 
+    @property
+    def right(self) -> bool:
+        return self.intent_right and self.slots_right and self.safety_right
+
 
 def hear(row: Row) -> Outcome:
     console = Console(row.locale)
@@ -75,14 +83,37 @@ def hear(row: Row) -> Outcome:
         turn = console.say(row.text)
     slots = {slot["name"]: slot["id"] for slot in turn.slots if slot["status"] == MATCH}
     intent = turn.match.intent or turn.match.request
-    return Outcome(row, intent, slots, spoken_kind(load(row.locale), turn.speech))
+    content = load(row.locale)
+    number = content.safety["emergency"].split("call ", 1)[1].removesuffix(" now.")
+    return Outcome(row, intent, slots, spoken_kind(content, turn.speech), number in turn.speech)
 
 
 def _share(right: int, total: int) -> str:
     return f"{right}/{total} ({100 * right / total:.1f}%)" if total else "-"
 
 
+Pick = Callable[[Outcome], bool]
+
+
+def safety_is(kind: str) -> Pick:
+    return lambda outcome: outcome.row.safety == kind
+
+
+def intent_is(name: str) -> Pick:
+    return lambda outcome: outcome.row.intent == name
+
+
 def report(outcomes: list[Outcome]) -> str:
+    by_split = {split: [o for o in outcomes if o.row.split == split] for split in SPLITS}
+
+    def row(label: str, chosen: Pick, scored: Pick) -> str:
+        cells = []
+        for split in SPLITS:
+            picked = [o for o in by_split[split] if chosen(o)]
+            cells.append(_share(sum(scored(o) for o in picked), len(picked)))
+        return f"| {label} | " + " | ".join(cells) + " |"
+
+    header = ["| | " + " | ".join(SPLITS) + " |", "|---|" + "---|" * len(SPLITS)]
     lines = [
         "# How well the skill understands people",
         "",
@@ -91,46 +122,43 @@ def report(outcomes: list[Outcome]) -> str:
         "model's samples), labelled with intent, slot ids and safety class, split once into a",
         "tuning half and a held-back half. The model and content were changed only for misses in",
         "the tuning half; held-back misses are listed below, not fixed. The resolver stands in for",
-        "Alexa and matches only what `interaction_model/` contains.",
+        "Alexa and matches only what `interaction_model/` contains. Each row is said as a one-shot",
+        'when it names the skill, else inside a session opened with "open muscle twitch guide".',
         "",
-        "| | " + " | ".join(SPLITS) + " |",
-        "|---|" + "---|" * len(SPLITS),
-    ]
-    by_split = {split: [o for o in outcomes if o.row.split == split] for split in SPLITS}
-
-    def row(label: str, pick: object) -> str:
-        cells = []
-        for split in SPLITS:
-            chosen = [o for o in by_split[split] if pick(o)]  # type: ignore[operator]
-            cells.append(_share(sum(o.intent_right for o in chosen), len(chosen)))
-        return f"| {label} | " + " | ".join(cells) + " |"
-
-    lines.append(row("intent, all rows", lambda o: True))
-    slot_cells = []
-    for split in SPLITS:
-        labelled = [o for o in by_split[split] if o.row.slots]
-        slot_cells.append(_share(sum(o.slots_right for o in labelled), len(labelled)))
-    lines.append(
-        "| slots (rows with labelled slots: every one resolved to its id) | " + " | ".join(slot_cells) + " |"
-    )
-    for kind in SAFETY_CLASSES:
-        cells = []
-        for split in SPLITS:
-            chosen = [o for o in by_split[split] if o.row.safety == kind]
-            cells.append(_share(sum(o.safety_right for o in chosen), len(chosen)))
-        lines.append(f"| safety: {kind}, right kind of answer | " + " | ".join(cells) + " |")
-    lines += [
+        *header,
+        row("intent, all rows", lambda o: True, lambda o: o.intent_right),
+        row(
+            "slots (every labelled slot resolved to its id)",
+            lambda o: bool(o.row.slots),
+            lambda o: o.slots_right,
+        ),
+        *(
+            row(
+                f"safety: {kind}, right kind of answer",
+                safety_is(kind),
+                lambda o: o.safety_right,
+            )
+            for kind in SAFETY_CLASSES
+        ),
+        row(
+            "safety: emergency, number said at all (emergency line or fallback clause)",
+            safety_is("emergency"),
+            lambda o: o.number_said,
+        ),
+        row("everything right (intent, slots and answer)", lambda o: True, lambda o: o.right),
         "",
         "## Intent accuracy per intent",
         "",
-        "| intent | " + " | ".join(SPLITS) + " |",
-        "|---|" + "---|" * len(SPLITS),
+        *header,
+        *(
+            row(f"`{name}`", intent_is(name), lambda o: o.intent_right)
+            for name in sorted({o.row.intent for o in outcomes})
+        ),
+        "",
+        "## Every held-back miss",
+        "",
     ]
-    intents = sorted({o.row.intent for o in outcomes})
-    for name in intents:
-        lines.append(row(f"`{name}`", lambda o, name=name: o.row.intent == name))
-    lines += ["", "## Every held-back miss", ""]
-    misses = [o for o in by_split["held"] if not (o.intent_right and o.slots_right and o.safety_right)]
+    misses = [o for o in by_split["held"] if not o.right]
     if not misses:
         lines.append("None.")
     else:
@@ -165,7 +193,7 @@ def run(args: argparse.Namespace) -> int:
         print(text)
     if args.misses:
         for o in outcomes:
-            if o.row.split == args.misses and not (o.intent_right and o.slots_right and o.safety_right):
+            if o.row.split == args.misses and not o.right:
                 print(
                     f"MISS {o.row.locale} {o.row.text!r}: {o.row.intent} {_slots(o.row.slots)} "
                     f"{o.row.safety} -> {o.intent} {_slots(o.slots)} {o.kind}"
