@@ -37,7 +37,7 @@ sharing the most telling words and slot types wins if its cosine similarity (0-1
 this. Chosen on the tuning half of tests/corpus/utterances.tsv."""
 NEAREST_FUZZY_VALUE = 8
 """The shortest misspelt value (in characters) the nearest-sample match still counts."""
-UNRESOLVED_PENALTY = 6.0
+UNRESOLVED_PENALTY = 5.0
 WORD_PENALTY = 4.0
 """What a slot filled with words outside its type costs a word-for-word match (per slot, plus
 per word), so that a carrier phrase like "is it {Cause}" does not swallow every longer
