@@ -4,9 +4,17 @@ Plain Python with no Alexa SDK import: give it a locale, a topic and the convers
 get back a Reply. `skill/` turns that into Alexa's response JSON.
 """
 
-from responses.content import SUPPORTED_LOCALES, load, supported_locale
+from responses.content import DEFAULT_LOCALE, SUPPORTED_LOCALES, load, supported_locale
 from responses.conversation import Conversation
 from responses.guide import Guide
 from responses.reply import Reply
 
-__all__ = ["SUPPORTED_LOCALES", "Conversation", "Guide", "Reply", "load", "supported_locale"]
+__all__ = [
+    "DEFAULT_LOCALE",
+    "SUPPORTED_LOCALES",
+    "Conversation",
+    "Guide",
+    "Reply",
+    "load",
+    "supported_locale",
+]

@@ -1,16 +1,19 @@
 """Loads the words: one TOML file per language, with small per-locale override files.
 
 `en.toml` holds everything; `en-GB.toml` and friends override single keys (GP, 999). Locale
-placeholders such as {clinician} are filled in once at load time, so the rest of the layer deals
-only in finished sentences.
+placeholders such as {doctor} are filled in once at load time, so the rest of the layer deals
+only in finished sentences. What `load` returns is read-only (tuples and mapping proxies): it is
+cached per process and shared by every request.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -20,33 +23,44 @@ SUPPORTED_LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 
 
 @dataclass(frozen=True)
-class Topic:
-    """One thing the skill can explain: short wordings, a longer version and screen points."""
-
-    key: str
-    title: str
-    source: str
-    summary: tuple[str, ...]
-    more: str
-    points: tuple[str, ...]
-    next: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Offer:
-    """The yes/no question that closes an answer, and the reprompt that asks it again."""
+    """The yes/no question that offers a topic, and the shorter reprompt that asks it again."""
 
     ask: str
     reprompt: str
 
 
 @dataclass(frozen=True)
+class Topic:
+    """One thing the skill can explain: short wordings, a longer version and screen points."""
+
+    key: str
+    title: str
+    source: str
+    family: str
+    """The offerable topic this one answers: once it is heard, that offer is not made again
+    (hearing why_fluids answers "why")."""
+    summary: tuple[str, ...]
+    more: str
+    points: tuple[str, ...]
+    next: tuple[str, ...]
+    """Topics to offer after this one, in order of preference."""
+    offer: Offer | None
+    """How to offer this topic, if it is ever offered."""
+
+
+@dataclass(frozen=True)
 class Content:
     locale: str
-    lines: dict[str, Any]
-    signs: dict[str, str]
-    offers: dict[str, Offer]
-    topics: dict[str, Topic]
+    lines: Mapping[str, str | tuple[str, ...]]
+    safety: Mapping[str, str]
+    signs: Mapping[str, str]
+    """Warning-sign id -> the words that finish "Twitching ..." in the warning line."""
+    persons: Mapping[str, str]
+    """Person id (baby, child, pregnancy) -> the words that finish "For twitching in ..."."""
+    topics: Mapping[str, Topic]
+    suggestions: tuple[str, ...]
+    """Offerable topics in the order Yes to "anything else?" suggests them."""
 
     def line(self, key: str) -> str:
         value = self.lines[key]
@@ -56,7 +70,7 @@ class Content:
 
     def variants(self, key: str) -> tuple[str, ...]:
         value = self.lines[key]
-        return (value,) if isinstance(value, str) else tuple(value)
+        return (value,) if isinstance(value, str) else value
 
 
 def supported_locale(locale: object) -> str:
@@ -86,12 +100,13 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fill(value: Any, placeholders: _KeepUnknown) -> Any:
+    """Placeholders filled, lists as tuples and tables as read-only mappings."""
     if isinstance(value, str):
         return value.format_map(placeholders)
     if isinstance(value, list):
         return tuple(_fill(item, placeholders) for item in value)
     if isinstance(value, dict):
-        return {key: _fill(item, placeholders) for key, item in value.items()}
+        return MappingProxyType({key: _fill(item, placeholders) for key, item in value.items()})
     return value
 
 
@@ -103,6 +118,12 @@ def _read(name: str) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+def _topic(key: str, raw: Mapping[str, Any]) -> Topic:
+    offer = Offer(raw["offer"], raw["reprompt"]) if "offer" in raw else None
+    fields = {name: raw[name] for name in ("title", "source", "family", "summary", "more", "points", "next")}
+    return Topic(key=key, offer=offer, **fields)
+
+
 @cache
 def load(locale: str) -> Content:
     """Content for a request locale (unknown locales get US English), parsed once per process."""
@@ -112,7 +133,9 @@ def load(locale: str) -> Content:
     return Content(
         locale=locale,
         lines=data["lines"],
+        safety=data["safety"],
         signs=data["signs"],
-        offers={key: Offer(**offer) for key, offer in data["offers"].items()},
-        topics={key: Topic(key=key, **topic) for key, topic in data["topics"].items()},
+        persons=data["persons"],
+        topics=MappingProxyType({key: _topic(key, topic) for key, topic in data["topics"].items()}),
+        suggestions=data["suggestions"],
     )

@@ -17,9 +17,10 @@ from responses.reply import Reply
 ATTRIBUTES_KEY = "guide"
 """All our state sits under this one session-attribute key (stable across versions)."""
 
-MAX_HISTORY = 10
+MAX_HISTORY = 30
+"""More than there are topics, so an offer never comes back for a topic heard long ago."""
 MAX_STATE_CHARS = 4096
-"""Our state is under 2 KB as JSON (the longest reply plus ten topics heard). Anything larger was
+"""Our state is under 2 KB as JSON (the longest reply plus every topic heard). Anything larger was
 not written by this version, and keeping it would send it back to Alexa on every turn, where a
 whole response may be at most 24 KB; it is dropped whole."""
 
@@ -31,6 +32,8 @@ class Conversation:
     """The topic of the last answer ("tell me more" expands it)."""
     offer: str | None = None
     """The topic the last reply offered: what Yes leads to."""
+    offered: str | None = None
+    """The topic offered last, even once declined: the next offer must be another."""
     heard: list[str] = field(default_factory=list)
     """Topics answered this session, oldest first; offers skip them, "go back" walks them."""
     wording: dict[str, int] = field(default_factory=dict)
@@ -47,6 +50,7 @@ class Conversation:
             "disclaimer_given": self.disclaimer_given,
             "topic": self.topic,
             "offer": self.offer,
+            "offered": self.offered,
             "heard": list(self.heard),
             "wording": dict(self.wording),
             "expanded": self.expanded,
@@ -64,7 +68,7 @@ class Conversation:
         for flag in ("disclaimer_given", "expanded"):
             if isinstance(raw.get(flag), bool):
                 setattr(conversation, flag, raw[flag])
-        for name in ("topic", "offer"):
+        for name in ("topic", "offer", "offered"):
             if isinstance(raw.get(name), str):
                 setattr(conversation, name, raw[name])
         heard = raw.get("heard")

@@ -1,18 +1,25 @@
-"""Turns a topic and the conversation so far into a reply.
+"""Turns a topic, a safety concern or a conversation move into a reply.
 
 The handlers in `skill/` decide *what* was asked; this module decides *what to say*: which
 wording, whether the disclaimer is due, which follow-up to offer, what Yes, No, "more", "repeat"
-and "go back" mean at this point. It mutates the Conversation it is given and returns a Reply.
+and "go back" mean at this point, and the safety lines of ../shared/docs/SAFETY.md. It mutates
+the Conversation it is given and returns a Reply.
+
+Words for the ear: an answer comes first, then (once a session) the disclaimer, then one offer.
+No offer is made twice in a row, and an offer is never for a topic already heard.
 """
 
 from __future__ import annotations
 
 import random
 
-from responses.content import Content, Topic
+from responses.content import Content, Offer, Topic
 from responses.conversation import MAX_HISTORY, Conversation
 from responses.reply import Reply
 from responses.ssml import speak
+
+MISSES_BEFORE_GOODBYE = 2
+"""Fallbacks in a row after which the session ends politely (Amazon: no dead ends, no loops)."""
 
 
 class Guide:
@@ -22,14 +29,13 @@ class Guide:
 
     # Answers -----------------------------------------------------------------------------------
 
-    def answer(self, conversation: Conversation, topic_key: str, sign: str | None = None) -> Reply:
-        """A topic's short answer; a red-flag sign puts the see-a-professional advice first."""
+    def answer(self, conversation: Conversation, topic_key: str) -> Reply:
+        """A topic's short answer, a wording not used for it last time in this session."""
         topic = self.content.topics[topic_key]
-        lead = self.content.line("red_flag").format(sign=self.content.signs[sign]) if sign else ""
         wording = self._wording(conversation, topic)
         conversation.heard = [*conversation.heard, topic.key][-MAX_HISTORY:]
         conversation.expanded = False
-        return self._topic_reply(conversation, topic, lead, wording)
+        return self._topic_reply(conversation, topic, wording)
 
     def more(self, conversation: Conversation) -> Reply:
         """The longer version of the last topic (once; after that, say there is no more)."""
@@ -37,26 +43,46 @@ class Guide:
         if topic is None:
             return self._question(conversation, self.content.line("ask_first"))
         if conversation.expanded:
-            return self._topic_reply(conversation, topic, "", self.content.line("nothing_more"))
+            return self._topic_reply(conversation, topic, self.content.line("nothing_more"))
         conversation.expanded = True
-        return self._topic_reply(conversation, topic, "", topic.more)
+        return self._topic_reply(conversation, topic, topic.more)
+
+    # Safety (SAFETY.md): no reassurance, no tips, the right professional -------------------------
 
     def emergency(self, conversation: Conversation) -> Reply:
         """One line with the locale's emergency number and nothing else; the session ends."""
-        return self._finish(
-            conversation,
-            Reply(
-                ssml=speak(self.content.line("emergency")),
-                reprompt=None,
-                card_title=self.content.line("emergency_title"),
-                card_text=self.content.line("emergency_card"),
-            ),
-        )
+        safety = self.content.safety
+        reply = Reply(speak(safety["emergency"]), None, safety["emergency_title"], safety["emergency_card"])
+        return self._finish(conversation, reply)
+
+    def urgent(self, conversation: Conversation) -> Reply:
+        """Dark urine after hard exercise: medical care today."""
+        return self._concern(conversation, self.content.safety["urgent"], "urgent_title")
+
+    def warning(self, conversation: Conversation, sign: str) -> Reply:
+        """A warning sign (an id of the content's [signs]): see a doctor."""
+        text = self.content.safety["warning"].format(sign=self.content.signs[sign])
+        return self._concern(conversation, text, "warning_title")
+
+    def worry(self, conversation: Conversation) -> Reply:
+        """A feared illness, or a cause we do not know: only a doctor can tell."""
+        return self._concern(conversation, self.content.safety["worry"], "worry_title")
+
+    def medicine(self, conversation: Conversation) -> Reply:
+        """Medicines, supplements and doses: ask a doctor or pharmacist, never a name or a dose."""
+        return self._concern(conversation, self.content.safety["medicine"], "professional_title")
+
+    def person(self, conversation: Conversation, person: str) -> Reply:
+        """A baby, a child or pregnancy (an id of the content's [persons]): ask a professional."""
+        text = self.content.safety["person"].format(person=self.content.persons[person])
+        return self._concern(conversation, text, "professional_title")
 
     # Conversation moves ------------------------------------------------------------------------
 
     def welcome(self, conversation: Conversation) -> Reply:
+        """The welcome says the disclaimer itself, in a few words, so answers need not."""
         conversation.offer = None
+        conversation.disclaimer_given = True
         return self._menu(conversation, self._pick("welcome"), self.content.line("welcome_reprompt"))
 
     def help(self, conversation: Conversation) -> Reply:
@@ -70,10 +96,14 @@ class Guide:
         return self.welcome(conversation)
 
     def accept(self, conversation: Conversation) -> Reply:
-        """Yes: take the pending offer, or ask what they would like if nothing was offered."""
-        if conversation.offer in self.content.topics:
-            return self.answer(conversation, conversation.offer)
-        return self._question(conversation, self.content.line("anything_else"))
+        """Yes: take the pending offer; with none pending, offer the next topic not yet heard."""
+        offer = conversation.offer
+        if offer is not None and offer in self.content.topics:
+            return self.answer(conversation, offer)
+        suggestion = self._next_offer(conversation, self.content.suggestions)
+        if suggestion is None:
+            return self.help(conversation)
+        return self._offer_reply(conversation, suggestion)
 
     def decline(self, conversation: Conversation) -> Reply:
         """No: to an offer, ask what else; to "anything else?", say goodbye."""
@@ -102,17 +132,14 @@ class Guide:
         return self.answer(conversation, heard[-2])
 
     def fallback(self, conversation: Conversation) -> Reply:
-        """Say what the skill can do; the second miss in a row ends the session politely."""
+        """Say what the skill can do, and the emergency number; after repeated misses, goodbye."""
         misses = conversation.fallbacks + 1
-        if misses >= 2:
-            reply = self._finish(conversation, Reply(speak(self.content.line("fallback_final")), None))
+        if misses >= MISSES_BEFORE_GOODBYE:
+            reply = Reply(speak(self.content.line("fallback_final")), None)
         else:
             conversation.offer = None
-            reply = self._menu(
-                conversation, self.content.line("fallback"), self.content.line("fallback_reprompt")
-            )
-        conversation.fallbacks = misses
-        return reply
+            reply = self._menu_reply(self.content.line("fallback"), self.content.line("fallback_reprompt"))
+        return self._finish(conversation, reply, misses)
 
     def goodbye(self, conversation: Conversation) -> Reply:
         return self._finish(conversation, Reply(speak(self._pick("goodbye")), None))
@@ -125,51 +152,72 @@ class Guide:
 
     # Building blocks ---------------------------------------------------------------------------
 
-    def _topic_reply(self, conversation: Conversation, topic: Topic, lead: str, text: str) -> Reply:
-        """Lead, disclaimer (first time only), the text, then the next offer not yet heard."""
+    def _topic_reply(self, conversation: Conversation, topic: Topic, text: str) -> Reply:
+        """The text, the disclaimer (first time only, after the answer), then the next offer."""
         disclaimer = "" if conversation.disclaimer_given else self.content.line("disclaimer")
         conversation.disclaimer_given = True
         conversation.topic = topic.key
-        heard = {key.partition("_")[0] for key in conversation.heard}
-        offer_key = next((key for key in topic.next if key not in heard), None)
-        conversation.offer = offer_key
+        offer_key = self._next_offer(conversation, topic.next) or self._next_offer(
+            conversation, self.content.suggestions
+        )
+        conversation.offer = conversation.offered = offer_key
         if offer_key is None:
-            ask, reprompt = (
-                self.content.line("anything_else"),
-                self.content.line("anything_else_reprompt"),
-            )
+            ask, reprompt = self.content.line("anything_else"), self.content.line("anything_else_reprompt")
         else:
-            offer = self.content.offers[offer_key]
+            offer = self._offer(offer_key)
             ask, reprompt = offer.ask, offer.reprompt
         card_text = "\n\n".join(
-            part
-            for part in (
-                " ".join(p for p in (lead, text) if p),
+            (
+                text,
                 self.content.line("source").format(source=topic.source),
                 self.content.line("card_disclaimer"),
             )
         )
-        return self._finish(
-            conversation,
-            Reply(
-                ssml=speak(lead, disclaimer, text, ask),
-                reprompt=speak(reprompt),
-                card_title=topic.title,
-                card_text=card_text,
-                points=topic.points,
-            ),
+        reply = Reply(speak(text, disclaimer, ask), speak(reprompt), topic.title, card_text, topic.points)
+        return self._finish(conversation, reply)
+
+    def _next_offer(self, conversation: Conversation, candidates: tuple[str, ...]) -> str | None:
+        """The first candidate whose family is not yet heard and that was not just offered."""
+        topics = self.content.topics
+        heard = {topics[key].family for key in conversation.heard if key in topics}
+        return next(
+            (key for key in candidates if key not in heard and key != conversation.offered),
+            None,
         )
 
+    def _offer(self, key: str) -> Offer:
+        offer = self.content.topics[key].offer
+        if offer is None:
+            raise KeyError(f"topic {key!r} is offered but has no offer wording")
+        return offer
+
+    def _offer_reply(self, conversation: Conversation, key: str) -> Reply:
+        offer = self._offer(key)
+        conversation.offer = conversation.offered = key
+        return self._finish(conversation, Reply(speak(offer.ask), speak(offer.reprompt)))
+
+    def _concern(self, conversation: Conversation, text: str, title_key: str) -> Reply:
+        """A safety line, then "what else?": nothing offered, nothing reassuring, on the card too."""
+        conversation.offer = None
+        card_text = f"{text}\n\n{self.content.line('card_disclaimer')}"
+        reply = Reply(
+            speak(text, self.content.line("anything_else")),
+            speak(self.content.line("anything_else_reprompt")),
+            self.content.safety[title_key],
+            card_text,
+        )
+        return self._finish(conversation, reply)
+
     def _menu(self, conversation: Conversation, text: str, reprompt: str) -> Reply:
-        return self._finish(
-            conversation,
-            Reply(
-                ssml=speak(text),
-                reprompt=speak(reprompt),
-                card_title=self.content.line("menu_title"),
-                card_text=text,
-                points=tuple(self.content.variants("menu")),
-            ),
+        return self._finish(conversation, self._menu_reply(text, reprompt))
+
+    def _menu_reply(self, text: str, reprompt: str) -> Reply:
+        return Reply(
+            ssml=speak(text),
+            reprompt=speak(reprompt),
+            card_title=self.content.line("menu_title"),
+            card_text=text,
+            points=self.content.variants("menu"),
         )
 
     def _question(self, conversation: Conversation, *parts: str) -> Reply:
@@ -177,8 +225,10 @@ class Guide:
         reprompt = self.content.line("anything_else_reprompt")
         return self._finish(conversation, Reply(speak(*parts), speak(reprompt)))
 
-    def _finish(self, conversation: Conversation, reply: Reply) -> Reply:
-        conversation.fallbacks = 0
+    def _finish(self, conversation: Conversation, reply: Reply, misses: int = 0) -> Reply:
+        """Every reply ends here: the misses in a row so far (0 unless this was a fallback), and
+        the reply kept for Repeat while the session stays open."""
+        conversation.fallbacks = misses
         if not reply.end_session:
             conversation.last = reply
         return reply

@@ -1,6 +1,7 @@
 """Command line: `python -m skill run` serves the skill locally (what `make run` does);
 `chat` and `ask` talk to it offline (skill/console/chat.py); `lint` checks the interaction
-models and manifest; `package` builds what the developer console and Lambda take."""
+models and manifest; `evaluate` scores understanding on the labelled corpus; `package` builds
+what the developer console and Lambda take."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     add_commands(commands)
     commands.add_parser("lint", help="check the interaction models and the manifest offline")
+    from skill.evaluate import add_arguments
+
+    add_arguments(commands.add_parser("evaluate", help="score understanding on the labelled corpus"))
     package_command = commands.add_parser("package", help="write build/skill-package and the Lambda zip")
     package_command.add_argument(
         "--lambda-arn", help="the Lambda function the manifest's endpoint names (default: a placeholder)"
@@ -33,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         # The development server shows the console unless CONSOLE_ENABLED says otherwise.
         create_app({"CONSOLE_ENABLED": env_flag("CONSOLE_ENABLED", True)}).run(host=args.host, port=args.port)
         return 0
+    if args.command == "evaluate":
+        from skill import evaluate
+
+        return evaluate.run(args)
     if args.command == "lint":
         from skill import lint
 

@@ -20,7 +20,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 
-from responses import Conversation, Guide, load
+from responses import DEFAULT_LOCALE, Conversation, Guide, load
 from skill.handlers import EXCEPTION_HANDLERS, request_handlers
 from skill.render import render
 
@@ -142,7 +142,7 @@ def invoke(envelope: RequestEnvelope, context: Any = None) -> dict[str, Any]:
 
 def apology() -> dict[str, Any]:
     """The spoken answer for a payload too broken to dispatch (Lambda has no HTTP 400)."""
-    reply = Guide(load("")).error(Conversation())
+    reply = Guide(load(DEFAULT_LOCALE)).error(Conversation())
     envelope = ResponseEnvelope(version="1.0", response=render(ResponseFactory(), reply, False))
     return cast(dict[str, Any], SKILL.serializer.serialize(envelope))
 

@@ -37,3 +37,12 @@ def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
             if isinstance(value_id, str):
                 return value_id
     return None
+
+
+def heard(handler_input: HandlerInput, slot_name: str) -> bool:
+    """Whether Alexa filled `slot_name` with any words at all, resolved or not."""
+    request = handler_input.request_envelope.request
+    if not isinstance(request, IntentRequest) or request.intent is None:
+        return False
+    value = getattr((request.intent.slots or {}).get(slot_name), "value", None)
+    return isinstance(value, str) and bool(value.strip())

@@ -30,6 +30,7 @@ LAMBDA_CODE = (
     "skill/entry.py",
     "skill/intents.py",
     "skill/render.py",
+    "skill/safety.py",
     "skill/handlers/*.py",
     "skill/apl/*.json",
     "responses/*.py",

@@ -12,7 +12,9 @@ of the model fill its `{Slot}` places. A typed line matches a pattern exactly, o
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
@@ -29,11 +31,19 @@ VALUE_SCORE = 85.0
 """How close a heard word must be to a slot value or synonym to count as that value."""
 MIN_FUZZY_VALUE = 5
 """Shorter words must match a value exactly: "eat" is not "heat"."""
-UNRESOLVED_PENALTY = 6.0
-WORD_PENALTY = 3.0
+NEAREST_SCORE = 35.0
+"""When no sample is close as a whole line (run-on speech, words in another order), the sample
+sharing the most telling words and slot types wins if its cosine similarity (0-100) reaches
+this. Chosen on the tuning half of tests/corpus/utterances.tsv."""
+NEAREST_FUZZY_VALUE = 8
+"""The shortest misspelt value (in characters) the nearest-sample match still counts."""
+UNRESOLVED_PENALTY = 5.0
+WORD_PENALTY = 4.0
 """What a slot filled with words outside its type costs a word-for-word match (per slot, plus
 per word), so that a carrier phrase like "is it {Cause}" does not swallow every longer
-"is it ..." question whole, yet still beats a merely similar sample."""
+"is it ..." question whole, yet still beats a merely similar sample. Where the slot's words
+hold a value with others round it ("is it {Cause}" with "from too much coffee"), the value
+fills the slot, as Alexa's slot tagging would, and only the other words cost."""
 
 BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.StopIntent": ("stop", "stop it", "shut up", "be quiet", "off", "that's enough"),
@@ -197,6 +207,13 @@ class Resolver:
             for intent in model.intents.values()
             for sample in (*intent.samples, *BUILT_IN_PHRASES.get(intent.name, ()))
         ]
+        self.samples = [p for p in self.patterns if p.sample in model.intents[p.intent].samples]
+        """The model's own samples, without the built-in phrasings (Alexa's, not ours)."""
+        documents = [self._sample_terms(pattern) for pattern in self.samples]
+        frequency = Counter(term for terms in documents for term in set(terms))
+        self.idf = {term: math.log(len(documents) / count) + 1.0 for term, count in frequency.items()}
+        """How telling each word or slot type is across all samples ("my" little, "breathe" much)."""
+        self.vectors = [self._vector(terms) for terms in documents]
 
     def _pattern(self, intent: str, sample: str) -> _Pattern:
         parts = _SLOT.split(sample)
@@ -267,9 +284,107 @@ class Resolver:
         options = _trimmed(line) - {""}
         candidates = [self._best(option) for option in options]
         best = max(candidates, key=lambda match: match.score, default=None)
-        if best is None or best.score < MIN_SCORE:
-            return Match("IntentRequest", FALLBACK, score=best.score if best else 0.0)
-        return best
+        if best is not None and best.score >= MIN_SCORE:
+            return self._completed(best, line)
+        nearest = self._nearest(line) if line else None
+        if nearest is not None and nearest.score >= NEAREST_SCORE:
+            return self._completed(nearest, line)
+        return Match("IntentRequest", FALLBACK, score=best.score if best else 0.0)
+
+    def _completed(self, match: Match, line: str) -> Match:
+        """`match` with any slot of its intent that it left empty filled from a value said
+        exactly elsewhere in the line ("my legs feel very weak after running" hears Symptom too):
+        Alexa tags slot values it knows wherever they stand, not only where a sample puts them."""
+        if match.intent is None or match.sample is None:
+            return match
+        slots = dict(match.slots)
+        used = set(normalize(_SLOT.sub(" ", match.sample)).split())
+        """The sample's own words, and then each value's: none of them can fill another slot."""
+        for value in slots.values():
+            used |= set(normalize(value).split())
+        for name, type_name in self.model.intents[match.intent].slots.items():
+            if name in slots:
+                continue
+            for span in self._spans(line, type_name):
+                heard = line.split()[span.start : span.end]
+                if span.score == 100.0 and not used & set(heard):
+                    slots[name] = span.value
+                    used |= set(heard)
+                    break
+        return Match(match.request, match.intent, slots, match.score, match.sample, match.invoked)
+
+    # Nearest sample by telling words, for lines no sample matches as a whole ---------------------
+
+    def _sample_terms(self, pattern: _Pattern) -> list[str]:
+        marks = {
+            _mark(index): f"<{self._slot_type(pattern, name)}>" for index, name in enumerate(pattern.slots)
+        }
+        return [marks.get(word, word) for word in pattern.template.split()]
+
+    def _vector(self, terms: list[str]) -> dict[str, float]:
+        weights = {
+            term: (1 + math.log(count)) * self.idf.get(term, 0.0) for term, count in Counter(terms).items()
+        }
+        norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
+        return {term: weight / norm for term, weight in weights.items()}
+
+    def _nearest(self, line: str) -> Match | None:
+        """The sample closest to `line` once the slot values it names stand as their types, and
+        its slots filled from those values: how Alexa still hears a long, rambling request. A
+        line that names no slot value at all is left to the fallback."""
+        words = line.split()
+        spans = {
+            type_name: [
+                span
+                for span in self._spans(line, type_name)
+                if span.score == 100.0 or len(" ".join(words[span.start : span.end])) >= NEAREST_FUZZY_VALUE
+            ]
+            for type_name in self.forms
+        }
+        """Values said exactly, or long enough that a near miss is a typo ("dehydraton"), not
+        another word ("score" for "core"): the only evidence when no sample matched as a whole."""
+        taken: dict[tuple[int, int], list[str]] = {}
+        for type_name, span in sorted(
+            ((t, span) for t, found in spans.items() for span in found),
+            key=lambda item: (-item[1].score, item[1].start - item[1].end),
+        ):
+            where = (span.start, span.end)
+            if where in taken or all(span.end <= s or span.start >= e for s, e in taken):
+                taken.setdefault(where, []).append(type_name)
+        if not taken:
+            return None  # no slot value named: nothing of ours to go on, as with Alexa's fallback
+        terms, position = [], 0
+        while position < len(words):
+            found = next(((s, e) for s, e in taken if s == position), None)
+            if found is None:
+                terms.append(words[position])
+                position += 1
+            else:
+                terms += [f"<{type_name}>" for type_name in taken[found]]
+                position = found[1]
+        query = self._vector(terms)
+        score, index = max(
+            (
+                (sum(weight * vector.get(term, 0.0) for term, weight in query.items()), index)
+                for index, vector in enumerate(self.vectors)
+                if _shares_a_slot(query, vector)
+            ),
+            default=(0.0, -1),
+        )
+        if index < 0:
+            return None
+        pattern = self.samples[index]
+        slots: dict[str, str] = {}
+        used: set[tuple[int, int]] = set()
+        for name in pattern.slots:
+            type_name = self._slot_type(pattern, name)
+            for span in spans.get(type_name, ()):
+                where = (span.start, span.end)
+                if where in taken and type_name in taken[where] and where not in used:
+                    slots[name] = span.value
+                    used.add(where)
+                    break
+        return Match("IntentRequest", pattern.intent, slots, 100 * score, pattern.sample)
 
     def _best(self, line: str) -> Match:
         """The closest pattern: a word-for-word match if one fills every slot from its type,
@@ -287,9 +402,13 @@ class Resolver:
         score, slots = 100.0, {}
         for name in pattern.slots:
             heard = found[name]
-            value = self._value(self._slot_type(pattern, name), heard)
+            type_name = self._slot_type(pattern, name)
+            value = self._value(type_name, heard)
             if value is None:
-                score -= UNRESOLVED_PENALTY + WORD_PENALTY * len(heard.split())
+                inner = next(iter(self._spans(heard, type_name)), None)
+                extra = len(heard.split()) - (inner.end - inner.start if inner else 0)
+                score -= WORD_PENALTY * extra + (0 if inner else UNRESOLVED_PENALTY)
+                value = inner.value if inner else None
             slots[name] = value or heard
         match = Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
         return (score, pattern.literal), match
@@ -341,6 +460,16 @@ class Resolver:
         slots = {name: span.value for name, span in taken.items()}
         match = Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
         return (score, pattern.literal), match
+
+
+def _shares_a_slot(query: dict[str, float], sample: dict[str, float]) -> bool:
+    """A sample with slots counts only if the line names a value of one of its slot types:
+    words alone ("why is my husband twitching") do not make "my husband is having {Emergency}"
+    the nearest. A sample without slots counts on its words."""
+    shared = query.keys() & sample.keys()
+    if any(term.startswith("<") for term in sample):
+        return any(term.startswith("<") for term in shared)
+    return bool(shared)
 
 
 def _similarity(heard: str, template: str) -> float:

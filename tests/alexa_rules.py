@@ -3,7 +3,7 @@
 From Amazon's custom-skill JSON reference and SSML reference: output speech at most 8,000
 characters of well-formed SSML using only supported tags; whole response at most 24 KB; card
 title plus content at most 8,000 characters; shouldEndSession set explicitly on spoken responses;
-a reprompt exactly when the session stays open.
+a reprompt exactly when the session stays open, and a shorter question than the one it repeats.
 """
 
 from __future__ import annotations
@@ -58,6 +58,15 @@ def check_spoken(ssml: str) -> None:
     assert not SPOKEN_SYMBOLS.search(words), f"symbol or digit read aloud: {words!r}"
 
 
+def check_reprompt(speech: str, reprompt: str) -> None:
+    """An open turn ends on a question, and its reprompt is a question in fewer words than it
+    (Amazon's voice design guide: reprompts are short and restate what was asked)."""
+    question = re.split(r"(?<=[.!?])\s+", speech)[-1]
+    assert question.endswith("?"), f"an open turn ends with a question: {speech!r}"
+    assert reprompt.endswith("?"), f"a reprompt is a question: {reprompt!r}"
+    assert len(reprompt.split()) < len(question.split()), (question, reprompt)
+
+
 def check_response(envelope: dict[str, Any]) -> None:
     """Assert that a full response envelope obeys Alexa's rules."""
     assert envelope["version"] == "1.0"
@@ -76,7 +85,7 @@ def check_response(envelope: dict[str, Any]) -> None:
     else:
         assert reprompt is not None, "an open session needs a reprompt"
         check_spoken(reprompt["outputSpeech"]["ssml"])
-        assert plain(reprompt["outputSpeech"]["ssml"]) != plain(speech["ssml"])
+        check_reprompt(plain(speech["ssml"]), plain(reprompt["outputSpeech"]["ssml"]))
     card = response.get("card")
     if card is not None:
         assert card["type"] == "Standard"

@@ -51,8 +51,8 @@ def test_chat_carries_the_session_so_yes_takes_the_offer() -> None:
     assert "[LaunchRequest]" in text
     assert "[WhyTwitching  BodyPart='legs' (LEGS)]" in text
     assert "[AMAZON.YesIntent]" in text
-    assert any(summary in text for summary in summaries("prevent"))
-    for reprompt in (CONTENT.line("welcome_reprompt"), CONTENT.offers["prevent"].reprompt):
+    assert any(summary in text for summary in summaries("how_long"))
+    for reprompt in (CONTENT.line("welcome_reprompt"), CONTENT.topics["how_long"].offer.reprompt):
         assert f"  reprompt: {reprompt}\n" in text
     assert "card: " + CONTENT.topics["why"].title in text
 
@@ -63,8 +63,19 @@ def test_chat_new_session_forgets_the_offer_and_quit_leaves() -> None:
     text = out.getvalue()
     assert "(new session)" in text
     after_new = text.split("(new session)")[1]
-    assert not any(summary in after_new for summary in summaries("prevent"))
-    assert CONTENT.line("anything_else") in after_new, "yes with nothing offered asks what next"
+    assert not any(summary in after_new for summary in summaries("how_long"))
+    assert CONTENT.topics["why"].offer.ask in after_new, "yes with nothing offered offers a topic"
+
+
+def test_chat_says_when_a_new_session_starts_after_the_skill_ended_one() -> None:
+    out = io.StringIO()
+    chat(Console(), lines("why do my legs twitch", "stop", "repeat"), out)
+    text = out.getvalue()
+    assert text.count("(new session)") == 1
+    ended, after = text.split("(session ended)")
+    assert "(new session)" not in ended
+    assert after.index("(new session)") < after.index("[AMAZON.RepeatIntent]")
+    assert CONTENT.line("nothing_to_repeat") in after
 
 
 def test_chat_shows_the_screen_and_session_end() -> None:

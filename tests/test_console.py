@@ -73,7 +73,7 @@ def test_a_turn_shows_speech_reprompt_card_intent_slots_and_both_envelopes(
     assert turn["intent"] == "WhyTwitching"
     assert said(turn, "why")
     assert "<" not in turn["speech"], "speech is shown without SSML tags"
-    assert turn["reprompt"] == CONTENT.offers["prevent"].reprompt
+    assert turn["reprompt"] == CONTENT.topics["how_long"].offer.reprompt
     assert turn["card"]["title"] == CONTENT.topics["why"].title
     assert any(summary in turn["card"]["text"] for summary in CONTENT.topics["why"].summary)
     assert {(s["name"], s["value"], s["status"], s["id"]) for s in turn["slots"]} == {
@@ -93,14 +93,14 @@ def test_session_state_survives_turns_so_yes_takes_the_offer(client: FlaskClient
     request = third["turn"]["request"]
     assert request["session"]["new"] is False
     assert request["session"]["attributes"] == second["turn"]["response"]["sessionAttributes"]
-    assert said(third["turn"], "prevent"), "yes took the offer made by the answer before"
+    assert said(third["turn"], "how_long"), "yes took the offer made by the answer before"
 
 
 def test_without_a_session_key_a_yes_starts_afresh(client: FlaskClient) -> None:
     say(client, "why do my legs twitch")
     turn = say(client, "yes")["turn"]
     assert turn["request"]["session"]["new"] is True
-    assert not said(turn, "prevent")
+    assert not said(turn, "how_long")
 
 
 def test_new_session_button_keeps_the_user_but_forgets_the_conversation(
@@ -125,7 +125,8 @@ def test_locale_picker_starts_a_new_session_in_that_locale(client: FlaskClient) 
     request = british["turn"]["request"]
     assert request["request"]["locale"] == "en-GB"
     assert request["session"]["new"] is True
-    assert british["turn"]["speech"].endswith(load("en-GB").offers["prevent"].ask)
+    offer = british["turn"]["response"]["sessionAttributes"]["guide"]["offer"]
+    assert british["turn"]["speech"].endswith(load("en-GB").topics[offer].offer.ask)
     assert load("en-GB").topics["doctor"].summary != CONTENT.topics["doctor"].summary
     assert any(summary in british["turn"]["speech"] for summary in load("en-GB").topics["doctor"].summary)
 

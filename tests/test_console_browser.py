@@ -90,7 +90,7 @@ def test_typed_question_shows_speech_intent_slots_and_the_session_survives(page:
 
     say(page, "yes", "AMAZON.YesIntent")
     speech = str(page.text_content("#speech"))
-    assert any(summary in speech for summary in CONTENT.topics["prevent"].summary)
+    assert any(summary in speech for summary in CONTENT.topics["how_long"].summary)
     assert '"new": false' in request_json(page)
 
 

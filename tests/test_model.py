@@ -10,17 +10,12 @@ import pytest
 
 from responses import SUPPORTED_LOCALES, load
 from skill.handlers.moves import INTENT_MOVES
-from skill.handlers.topics import (
-    EMERGENCY_SYMPTOMS,
-    INTENT_TOPICS,
-    RED_FLAG_SYMPTOMS,
-    SLOT_TOPICS,
-    SYMPTOM_SLOT,
-)
+from skill.handlers.topics import INTENT_TOPICS, SLOT_TOPICS
 from skill.model import MODEL_DIR, load_model
+from skill.safety import ANY, INTENT_CONCERNS, SLOT_CONCERNS, UNMATCHED, Concern
 
 MODEL = load_model("en-US")
-HANDLED = set(INTENT_TOPICS) | set(INTENT_MOVES)
+HANDLED = set(INTENT_TOPICS) | set(INTENT_CONCERNS) | set(INTENT_MOVES)
 BUILT_INS = {
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
     "AMAZON.NavigateHomeIntent", "AMAZON.RepeatIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
@@ -39,7 +34,7 @@ def test_required_and_promised_built_ins_are_declared() -> None:
 def test_the_three_asked_for_intents_exist_with_enough_varied_samples() -> None:
     for name in ("WhyTwitching", "HowToPrevent", "WhenSeeDoctor"):
         samples = MODEL.intents[name].samples
-        assert len(samples) >= 30, name
+        assert len(samples) >= 80, name
         assert len({s.split()[0] for s in samples}) >= 8, f"{name}: samples start too alike"
 
 
@@ -77,22 +72,26 @@ def test_slot_ids_the_code_maps_exist_in_the_model_and_lead_to_real_topics() -> 
         assert set(mapping.values()) <= set(topics)
 
 
-def test_symptom_ids_are_exactly_the_red_flags_and_emergencies() -> None:
-    symptom_type = {
-        type_name
-        for intent in MODEL.intents.values()
-        for slot, type_name in intent.slots.items()
-        if slot == SYMPTOM_SLOT
-    }
-    assert len(symptom_type) == 1
-    ids = {value.id for value in MODEL.types[symptom_type.pop()]}
-    assert ids == RED_FLAG_SYMPTOMS | EMERGENCY_SYMPTOMS
-    assert set(load("en-US").signs) == RED_FLAG_SYMPTOMS
+def test_every_safety_slot_id_exists_and_every_id_has_its_words() -> None:
+    """The safety table names only ids the model has; every warning sign and person id has the
+    words the safety lines need in every locale."""
+    for slot, table in SLOT_CONCERNS.items():
+        types = {intent.slots[slot] for intent in MODEL.intents.values() if slot in intent.slots}
+        assert len(types) == 1, (slot, types)
+        ids = {value.id for value in MODEL.types[types.pop()]}
+        assert set(table) - {ANY, UNMATCHED} <= ids, slot
+        if slot == "Symptom":
+            assert ids == set(table) - {UNMATCHED}, "every symptom id raises a concern"
+    warnings = {i for i, concern in SLOT_CONCERNS["Symptom"].items() if concern is Concern.WARNING}
+    persons = {value.id for value in MODEL.types["PERSON"]}
+    for locale in SUPPORTED_LOCALES:
+        assert set(load(locale).signs) == warnings
+        assert set(load(locale).persons) == persons
 
 
-def test_question_intents_all_carry_the_symptom_slot_for_red_flags() -> None:
+def test_question_intents_all_hear_warning_signs_and_emergencies() -> None:
     for name in ("WhyTwitching", "HowToPrevent", "WhenSeeDoctor", "TreatTwitch"):
-        assert SYMPTOM_SLOT in MODEL.intents[name].slots, name
+        assert {"Symptom", "Emergency"} <= set(MODEL.intents[name].slots), name
 
 
 def test_slot_values_and_synonyms_are_unique_within_each_type() -> None:

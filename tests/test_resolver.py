@@ -5,7 +5,10 @@ model's own values, must come back as its own intent with exactly those slots. A
 paraphrases, typos, launch phrasings, built-in phrasings and near-misses (things that are not
 ours, or slot values outside their type) measures how well the fuzzy matching generalises; its
 accuracy is printed and must not fall. PARAPHRASES was used to choose MIN_SCORE and the penalties;
-HELD_OUT was written after they were fixed, so it is the fairer estimate.
+HELD_OUT was written after they were fixed, so it is the fairer estimate. When the safety
+intents came, rows whose meaning they changed were relabelled, not tuned for: a symptom stated
+is DescribeSymptom or EmergencySymptom, "is it serious" is IllnessWorry. The larger corpus with
+safety classes is tests/corpus/utterances.tsv (`python -m skill evaluate`).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ PARAPHRASES: list[Row] = [
     ("ask muscle twitch guide why do my legs twitch", "WhyTwitching", {"BodyPart": "legs"}),
     ("ask muscle twitch guide about stretching tears", "StretchingTears", {}),
     ("ask muscle twitch guide if it is dehydration", "WhyTwitching", {"Cause": "dehydration"}),
-    ("tell muscle twitch guide I have numbness", "WhenSeeDoctor", {"Symptom": "numbness"}),
+    ("tell muscle twitch guide I have numbness", "DescribeSymptom", {"Symptom": "numbness"}),
     ("ask muscle twitch guide when should I see a doctor", "WhenSeeDoctor", {}),
     ("why do my legs twitch using muscle twitch guide", "WhyTwitching", {"BodyPart": "legs"}),
     ("alexa ask muscle twitch guide how to prevent twitching", "HowToPrevent", {}),
@@ -41,7 +44,7 @@ PARAPHRASES: list[Row] = [
     ("why do my legs keep twitching after running", "WhyTwitching", {"BodyPart": "legs"}),
     ("why are my calves twitching after a run", "WhyTwitching", {"BodyPart": "calves"}),
     ("why is my eye twitching", "WhyTwitching", {"BodyPart": "eye"}),
-    ("my eyelid keeps twitching why", "WhyTwitching", {}),
+    ("my eyelid keeps twitching why", "DescribeSymptom", {"BodyPart": "eyelid"}),
     ("why do my thighs twitch after squats", "WhyTwitching", {"BodyPart": "thighs"}),
     ("what causes muscles to twitch", "WhyTwitching", {}),
     ("could it be low magnesium", "WhyTwitching", {"Cause": "low magnesium"}),
@@ -60,11 +63,11 @@ PARAPHRASES: list[Row] = [
     ("any tips for preventing twitches", "HowToPrevent", {}),
     ("when do I need to see a doctor about twitching", "WhenSeeDoctor", {}),
     ("when should I go to the doctor", "WhenSeeDoctor", {}),
-    ("is muscle twitching dangerous", "WhenSeeDoctor", {}),
+    ("is muscle twitching dangerous", "IllnessWorry", {}),
     ("should I be worried about twitching", "WhenSeeDoctor", {}),
     ("should I see a doctor if I have weakness", "WhenSeeDoctor", {"Symptom": "weakness"}),
-    ("what if my leg feels numb", "WhenSeeDoctor", {}),
-    ("I have chest pain", "WhenSeeDoctor", {"Symptom": "chest pain"}),
+    ("what if my leg feels numb", "DescribeSymptom", {"Symptom": "numb"}),
+    ("I have chest pain", "EmergencySymptom", {"Emergency": "chest pain"}),
     ("what is a muscle twitch exactly", "WhatIsTwitch", {}),
     ("what are muscle twitches anyway", "WhatIsTwitch", {}),
     ("what exactly is twitching", "WhatIsTwitch", {}),
@@ -137,8 +140,8 @@ HELD_OUT: list[Row] = [
     ("ask muscle twitch guide what is a fasciculation", "WhatIsTwitch", {}),
     (
         "tell muscle twitch guide my calf is twitching and it hurts",
-        "WhyTwitching",
-        {"BodyPart": "calf"},
+        "DescribeSymptom",
+        {"BodyPart": "calf", "Symptom": "it hurts"},
     ),
     (
         "ask muscle twitch guide whether coffee causes twitching",
@@ -162,9 +165,9 @@ HELD_OUT: list[Row] = [
     ("should I cut out coffee", "HowToPrevent", {"Step": "cut out coffee"}),
     ("what helps stop twitching", "HowToPrevent", {}),
     ("when should I see a doctor about my twitching", "WhenSeeDoctor", {}),
-    ("is it serious if my eye keeps twitching", "WhenSeeDoctor", {"BodyPart": "eye"}),
+    ("is it serious if my eye keeps twitching", "IllnessWorry", {"BodyPart": "eye"}),
     ("should I worry about muscle twitching", "WhenSeeDoctor", {}),
-    ("I can't breathe", "WhenSeeDoctor", {"Symptom": "can't breathe"}),
+    ("I can't breathe", "EmergencySymptom", {"Emergency": "can't breathe"}),
     ("what are the warning signs to look for", "WhenSeeDoctor", {}),
     ("what is a fasciculation", "WhatIsTwitch", {}),
     ("what does twitching feel like", "WhatIsTwitch", {}),

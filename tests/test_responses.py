@@ -10,8 +10,9 @@ from dataclasses import asdict
 import pytest
 
 from responses import SUPPORTED_LOCALES, Conversation, Guide, load, supported_locale
+from responses.content import CONTENT_DIR
 from responses.ssml import MAX_SSML_CHARS, speak
-from tests.alexa_rules import SPOKEN_SYMBOLS, check_ssml
+from tests.alexa_rules import SPOKEN_SYMBOLS, check_ssml, plain
 
 CORE_TOPICS = ("why", "prevent", "doctor")
 
@@ -30,47 +31,101 @@ def list_items(sentence: str) -> int:
     return longest
 
 
+class Wording(random.Random):
+    """Always picks the `index`-th choice (or the last there is): wordings by choice, not chance."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(0)
+        self.index = index
+
+    def choice(self, seq):  # type: ignore[no-untyped-def]
+        return seq[min(self.index, len(seq) - 1)]
+
+
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_every_locale_loads_with_every_placeholder_filled(locale: str) -> None:
     content = load(locale)
-    texts = [*content.lines.values(), *content.signs.values()]
+    texts = [*content.lines.values(), *content.safety.values(), *content.signs.values()]
     for topic in content.topics.values():
         texts += [*topic.summary, topic.more, topic.title, *topic.points]
+        if topic.offer is not None:
+            texts += [topic.offer.ask, topic.offer.reprompt]
     for text in texts:
         for item in text if isinstance(text, tuple) else (text,):
-            leftover = set(re.findall(r"{(\w+)}", item)) - {"sign", "source"}
+            leftover = set(re.findall(r"{(\w+)}", item)) - {"sign", "person", "source"}
             assert not leftover, f"{locale}: unfilled {leftover} in {item!r}"
 
 
+def test_content_is_read_only() -> None:
+    content = load("en-US")
+    with pytest.raises(TypeError):
+        content.lines["help"] = "changed"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        content.topics["why"] = content.topics["what"]  # type: ignore[index]
+    assert isinstance(content.topics["why"].summary, tuple)
+
+
 @pytest.mark.parametrize("topic", sorted(load("en-US").topics))
-def test_topic_budgets(topic: str) -> None:
+def test_topic_budgets_and_follow_ups(topic: str) -> None:
     for locale in SUPPORTED_LOCALES:
-        entry = load(locale).topics[topic]
+        content = load(locale)
+        entry = content.topics[topic]
         assert len(entry.summary) >= 3, "at least three wordings"
         assert len(set(entry.summary)) == len(entry.summary)
         for summary in entry.summary:
-            assert 15 <= words(summary) <= 35, (locale, summary)
-        assert words(entry.more) <= 60
+            assert 8 <= words(summary) <= 20, (locale, summary)
+        assert words(entry.more) <= 45
         assert entry.more not in entry.summary
         assert 1 <= len(entry.points) <= 3
         assert entry.source, "every topic names the article section it paraphrases"
-        assert set(entry.next) <= set(load(locale).offers)
+        assert content.topics[entry.family].offer is not None, "a family is an offerable topic"
+        for key in entry.next:
+            assert content.topics[key].offer is not None, (topic, key)
+        assert topic not in entry.next
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("topic", sorted(load("en-US").topics))
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_every_first_answer_fits_one_breath(locale: str, topic: str, index: int) -> None:
+    """Every topic, wording and locale as a one-shot (disclaimer due): at most 35 spoken words,
+    the answer first, and a reprompt shorter than the question it stands for."""
+    content = load(locale)
+    reply = Guide(content, Wording(index)).answer(Conversation(), topic)
+    spoken = plain(reply.ssml)
+    assert words(spoken) <= 35, (locale, topic, index, spoken)
+    assert spoken.startswith(content.topics[topic].summary[index])
+    assert content.line("disclaimer") in spoken
+    question = re.split(r"(?<=[.!])\s+", spoken)[-1]
+    assert question.endswith("?") and reply.reprompt is not None
+    assert plain(reply.reprompt).endswith("?")
+    assert words(plain(reply.reprompt)) < words(question), (question, plain(reply.reprompt))
 
 
 def test_spoken_text_is_for_the_ear() -> None:
     content = load("en-US")
-    spoken = [content.line(key) for key in ("help", "fallback", "error", "disclaimer", "red_flag")]
+    spoken = [content.line(key) for key in ("help", "fallback", "fallback_final", "error", "disclaimer")]
     spoken += [text for key in ("welcome", "goodbye", "decline") for text in content.variants(key)]
-    for offer in content.offers.values():
-        spoken += [offer.ask, offer.reprompt]
-        assert offer.ask != offer.reprompt and offer.reprompt.endswith("?")
+    spoken += [
+        content.safety[key] for key in ("emergency", "urgent", "warning", "worry", "medicine", "person")
+    ]
     for topic in content.topics.values():
         spoken += [*topic.summary, topic.more]
+        if topic.offer is not None:
+            spoken += [topic.offer.ask, topic.offer.reprompt]
+            assert topic.offer.reprompt.endswith("?") and topic.offer.ask.endswith("?")
+            assert words(topic.offer.reprompt) < words(topic.offer.ask)
     for text in spoken:
-        assert not SPOKEN_SYMBOLS.search(text.replace("{sign}", "")), text
+        assert not SPOKEN_SYMBOLS.search(re.sub(r"{\w+}", "", text)), text
         for sentence in re.split(r"(?<=[.?!])\s+", text):
             assert words(sentence) <= 30, f"long sentence: {sentence!r}"
             assert list_items(sentence) <= 3, f"list of more than three: {sentence!r}"
+
+
+def test_no_medicine_is_named_and_no_diagnosis_is_claimed() -> None:
+    everything = (CONTENT_DIR / "en.toml").read_text(encoding="utf-8").split("[locale]", 1)[1].lower()
+    for banned in ("botox", "benign fasciculation", "ibuprofen", "paracetamol", "mg", "milligram"):
+        assert not re.search(rf"\b{banned}\b", everything), banned
 
 
 def test_disclaimer_is_one_sentence() -> None:
@@ -106,6 +161,14 @@ def test_answer_gives_disclaimer_once_and_never_the_same_wording_twice_in_a_row(
         previous = conversation.wording["why"]
 
 
+def test_the_welcome_says_the_disclaimer_so_answers_after_it_need_not() -> None:
+    guide = Guide(load("en-US"), Wording(0))
+    conversation = Conversation()
+    welcome = plain(guide.welcome(conversation).ssml)
+    assert "general information, not medical advice" in welcome
+    assert load("en-US").line("disclaimer") not in guide.answer(conversation, "why").ssml
+
+
 def test_every_wording_gets_used() -> None:
     guide = Guide(load("en-US"), random.Random(3))
     conversation = Conversation()
@@ -116,11 +179,10 @@ def test_every_wording_gets_used() -> None:
     assert len(used) == len(load("en-US").topics["prevent"].summary)
 
 
-def test_red_flag_leads_the_answer() -> None:
-    guide = Guide(load("en-GB"))
-    reply = guide.answer(Conversation(), "prevent", "NUMBNESS")
-    text = reply.ssml.removeprefix("<speak>")
-    assert text.startswith("Twitching that comes with numbness is worth getting checked by your GP")
+@pytest.mark.parametrize(("locale", "doctor"), [("en-US", "a doctor"), ("en-GB", "a GP"), ("en-AU", "a GP")])
+def test_warning_line_names_the_locales_doctor(locale: str, doctor: str) -> None:
+    reply = Guide(load(locale)).warning(Conversation(), "NUMBNESS")
+    assert plain(reply.ssml).startswith(f"Twitching with numbness or tingling should be checked by {doctor}.")
 
 
 def test_ssml_escapes_text_and_refuses_oversized_output() -> None:

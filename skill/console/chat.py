@@ -20,6 +20,7 @@ BANNER = (
     'e.g. "open muscle twitch guide". /new starts a new session, /quit (or Ctrl-D) leaves.\n'
 )
 NEW, QUIT = "/new", "/quit"
+NEW_SESSION = "(new session)\n"
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,6 +64,7 @@ def chat(
     """Read lines with `read` (like `input`) until /quit or end of input, answering each."""
     device = "device with a screen" if console.simulator.screen else "no screen"
     out.write(BANNER.format(locale=console.locale, device=device))
+    talked = False
     while True:
         try:
             text = read("you> ").strip()
@@ -73,9 +75,14 @@ def chat(
             return 0
         if text == NEW:
             console.new_session()
-            out.write("(new session)\n")
+            out.write(NEW_SESSION)
+            talked = False
         elif text:
-            show(console.say(text), out, speaker)
+            turn = console.say(text)
+            if talked and turn.request.get("session", {}).get("new"):
+                out.write(NEW_SESSION)  # the skill ended the last one, or the line named the skill
+            show(turn, out, speaker)
+            talked = True
 
 
 def ask(console: Console, text: str, out: TextIO, speaker: Speaker | None = None) -> int:

@@ -12,7 +12,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from responses import Conversation, Guide, Reply, load
+from responses import DEFAULT_LOCALE, Conversation, Guide, Reply, load
 from skill.render import has_screen, render
 
 
@@ -21,7 +21,7 @@ def guide_for(handler_input: HandlerInput, rng: Random | None = None) -> Guide:
     wordings with `rng`: the skill's one source of variety, handed in so tests can seed it. A
     move that has one wording only (the apology) needs none."""
     request = handler_input.request_envelope.request
-    return Guide(load(getattr(request, "locale", None) or ""), rng)
+    return Guide(load(getattr(request, "locale", None) or DEFAULT_LOCALE), rng)
 
 
 def conversation_of(handler_input: HandlerInput) -> Conversation:

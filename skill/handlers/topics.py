@@ -1,4 +1,4 @@
-"""The health questions: which topic was asked about, refined by slots, and any red flags.
+"""The health questions: a safety concern first (skill/safety.py), else which topic was asked.
 
 Slot values arrive as entity-resolution ids (see interaction_model/); this module is the one
 map from (intent, slot id) to a topic in the content files.
@@ -11,16 +11,21 @@ from ask_sdk_core.handler_input import HandlerInput
 from responses import Conversation, Guide, Reply
 from skill.handlers.base import GuideHandler
 from skill.intents import intent_name, resolved_id
+from skill.safety import INTENT_CONCERNS, Concern, Found, concern_of
 
 INTENT_TOPICS = {
     "WhyTwitching": "why",
     "HowToPrevent": "prevent",
     "WhenSeeDoctor": "doctor",
     "WhatIsTwitch": "what",
+    "HowLong": "how_long",
+    "WhyProne": "why_prone",
     "TreatTwitch": "treat",
     "StretchingTears": "stretch_tears",
+    "DescribeSymptom": "why",
 }
-"""Each custom question intent and the topic it answers when no slot refines it."""
+"""Each custom question intent and the topic it answers when no slot refines it (a twitch
+described with no warning sign gets the general "why")."""
 
 SLOT_TOPICS: dict[tuple[str, str], dict[str, str]] = {
     ("WhyTwitching", "Cause"): {
@@ -36,10 +41,14 @@ SLOT_TOPICS: dict[tuple[str, str], dict[str, str]] = {
         "CAFFEINE": "why_lifestyle",
         "ALCOHOL": "why_lifestyle",
         "MEDICATION": "why_lifestyle",
+        "NERVE_DAMAGE": "why_damage",
+        "MUSCLE_DAMAGE": "why_damage",
     },
     ("WhyTwitching", "BodyPart"): {"EYELID": "why_eyelid"},
+    ("DescribeSymptom", "BodyPart"): {"EYELID": "why_eyelid"},
     ("HowToPrevent", "Step"): {
         "FLUIDS": "prevent_fluids",
+        "SPORTS_DRINKS": "prevent_sports_drinks",
         "FOOD": "prevent_food",
         "STRETCHING": "prevent_stretching",
         "REST": "prevent_rest",
@@ -51,12 +60,6 @@ SLOT_TOPICS: dict[tuple[str, str], dict[str, str]] = {
 }
 """Slot ids that lead to a more specific topic; the first slot that matches wins."""
 
-SYMPTOM_SLOT = "Symptom"
-EMERGENCY_SYMPTOMS = frozenset({"CHEST_PAIN", "BREATHING", "CANNOT_MOVE", "ONE_SIDED_WEAKNESS", "FAINTING"})
-"""Symptom ids that get only the call-your-emergency-number line."""
-RED_FLAG_SYMPTOMS = frozenset({"WEAKNESS", "NUMBNESS", "PAIN", "PERSISTENT", "DAILY_LIFE"})
-"""Symptom ids that put see-a-professional advice first (ids match [signs] in the content)."""
-
 
 def topic_for(handler_input: HandlerInput, intent: str) -> str:
     for (slot_intent, slot_name), topics in SLOT_TOPICS.items():
@@ -67,13 +70,28 @@ def topic_for(handler_input: HandlerInput, intent: str) -> str:
     return INTENT_TOPICS[intent]
 
 
+def address(guide: Guide, conversation: Conversation, found: Found) -> Reply:
+    """The reply SAFETY.md gives each concern."""
+    if found.concern is Concern.EMERGENCY:
+        return guide.emergency(conversation)
+    if found.concern is Concern.URGENT:
+        return guide.urgent(conversation)
+    if found.concern is Concern.WARNING and found.value is not None:
+        return guide.warning(conversation, found.value)
+    if found.concern is Concern.PROFESSIONAL:
+        if found.slot == "Person" and found.value is not None:
+            return guide.person(conversation, found.value)
+        return guide.medicine(conversation)
+    return guide.worry(conversation)
+
+
 class QuestionHandler(GuideHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return intent_name(handler_input) in INTENT_TOPICS
+        name = intent_name(handler_input)
+        return name in INTENT_TOPICS or name in INTENT_CONCERNS
 
     def respond(self, handler_input: HandlerInput, guide: Guide, conversation: Conversation) -> Reply:
-        symptom = resolved_id(handler_input, SYMPTOM_SLOT)
-        if symptom in EMERGENCY_SYMPTOMS:
-            return guide.emergency(conversation)
-        sign = symptom if symptom in RED_FLAG_SYMPTOMS else None
-        return guide.answer(conversation, topic_for(handler_input, intent_name(handler_input) or ""), sign)
+        found = concern_of(handler_input)
+        if found is not None:
+            return address(guide, conversation, found)
+        return guide.answer(conversation, topic_for(handler_input, intent_name(handler_input) or ""))

@@ -1,0 +1,91 @@
+"""What counts as which safety concern (../shared/docs/SAFETY.md): one table, read by the handlers.
+
+A question is first checked for a concern; only a request with none gets an article answer.
+Concerns come from the intent itself (a person describing an emergency, a feared illness, a
+medicine) and from resolved slot ids (a warning sign said inside a "why" question). A slot that
+Alexa heard but could not resolve (ER_SUCCESS_NO_MATCH) counts where an unknown value is itself
+a worry: a symptom or cause we do not know is "only a doctor can tell", never the general answer.
+When several apply, the most urgent wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from skill.intents import heard, intent_name, resolved_id
+
+
+class Concern(IntEnum):
+    """Safety classes, most urgent first (a lower value wins)."""
+
+    EMERGENCY = 0
+    URGENT = 1
+    WARNING = 2
+    WORRY = 3
+    PROFESSIONAL = 4
+
+
+ANY = "*"
+"""Any resolved id of the slot."""
+UNMATCHED = "?"
+"""Words heard in the slot that match none of its type's values."""
+
+SLOT_CONCERNS: dict[str, dict[str, Concern]] = {
+    "Emergency": {ANY: Concern.EMERGENCY, UNMATCHED: Concern.EMERGENCY},
+    "Symptom": {
+        "DARK_URINE": Concern.URGENT,
+        **dict.fromkeys(
+            ("WEAKNESS", "NUMBNESS", "PAIN", "PERSISTENT", "SPREADING", "SHRINKING", "DAILY_LIFE", "CRAMPS"),
+            Concern.WARNING,
+        ),
+        UNMATCHED: Concern.WORRY,
+    },
+    "Condition": {ANY: Concern.WORRY, UNMATCHED: Concern.WORRY},
+    "Cause": {UNMATCHED: Concern.WORRY},
+    "Person": {ANY: Concern.PROFESSIONAL},
+    "Medicine": {ANY: Concern.PROFESSIONAL, UNMATCHED: Concern.PROFESSIONAL},
+}
+"""Slot name -> resolved id (or ANY, UNMATCHED) -> the concern it raises, in any intent. Among
+equally urgent concerns the first slot here wins (a child's medicine: the child)."""
+
+PAIRED_CONCERNS: dict[tuple[tuple[str, str], ...], Concern] = {
+    (("Symptom", "PAIN"), ("BodyPart", "CHEST")): Concern.EMERGENCY,
+}
+"""Slot ids that together raise more than either alone: "I have pain in my chest" is chest pain."""
+
+INTENT_CONCERNS: dict[str, Concern] = {
+    "EmergencySymptom": Concern.EMERGENCY,
+    "IllnessWorry": Concern.WORRY,
+    "MedicineQuestion": Concern.PROFESSIONAL,
+}
+"""Intents that are a concern whatever their slots hold."""
+
+
+@dataclass(frozen=True)
+class Found:
+    concern: Concern
+    slot: str | None = None
+    """The slot that raised it (None: the intent itself)."""
+    value: str | None = None
+    """That slot's resolved id, if any: which warning sign, which person."""
+
+
+def concern_of(handler_input: HandlerInput) -> Found | None:
+    """The most urgent concern in an IntentRequest, or None when there is none."""
+    intent = intent_name(handler_input)
+    found = [Found(INTENT_CONCERNS[intent])] if intent in INTENT_CONCERNS else []
+    for slot, table in SLOT_CONCERNS.items():
+        value = resolved_id(handler_input, slot)
+        if value is not None:
+            concern = table.get(value, table.get(ANY))
+        else:
+            concern = table.get(UNMATCHED) if heard(handler_input, slot) else None
+        if concern is not None:
+            found.append(Found(concern, slot, value))
+    for pairs, concern in PAIRED_CONCERNS.items():
+        if all(resolved_id(handler_input, slot) == value for slot, value in pairs):
+            found.append(Found(concern, *pairs[0]))
+    return min(found, key=lambda item: (item.concern, item.value is None), default=None)
