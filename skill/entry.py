@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.exceptions import SerializationException
@@ -86,7 +86,17 @@ def nesting(value: object) -> int:
     return deepest
 
 
-def parse(payload: str | bytes) -> RequestEnvelope:
+class Parsed(NamedTuple):
+    """A request read both ways. The checks (skill id, and the web service's timestamp) read
+    `data`, the decoded JSON: the SDK's deserializer copies unknown keys onto its model objects,
+    so a request can overwrite the very attributes a check would read (`object_type`, ...).
+    The skill runs on `envelope`."""
+
+    data: dict[str, Any]
+    envelope: RequestEnvelope
+
+
+def parse(payload: str | bytes) -> Parsed:
     """Read a request envelope from JSON text, refusing anything that is not one (raises
     InvalidRequest)."""
     try:
@@ -94,7 +104,8 @@ def parse(payload: str | bytes) -> RequestEnvelope:
         data = json.loads(text)
     except (UnicodeDecodeError, ValueError, TypeError, RecursionError) as error:
         raise InvalidRequest("request body is not an Alexa request envelope") from error
-    return envelope_of(data, text)
+    envelope = envelope_of(data, text)
+    return Parsed(cast(dict[str, Any], data), envelope)
 
 
 def envelope_of(data: object, text: str) -> RequestEnvelope:
@@ -114,16 +125,26 @@ def envelope_of(data: object, text: str) -> RequestEnvelope:
     return envelope
 
 
-def application_id(envelope: RequestEnvelope) -> str | None:
-    system = getattr(envelope.context, "system", None)
-    application = getattr(system, "application", None) or getattr(envelope.session, "application", None)
-    value = getattr(application, "application_id", None)
+def field(data: object, *path: str) -> object:
+    """The value at `path` in decoded JSON, or None where a step is missing or not an object."""
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def application_id(data: object) -> str | None:
+    """The skill id a request is for, from its JSON: context first, as Amazon documents."""
+    value = field(data, "context", "System", "application", "applicationId")
+    if value is None:
+        value = field(data, "session", "application", "applicationId")
     return value if isinstance(value, str) else None
 
 
-def check_skill_id(envelope: RequestEnvelope, expected: str | None) -> None:
+def check_skill_id(data: object, expected: str | None) -> None:
     """Refuse requests for another skill (Amazon's "verify the skill id" requirement)."""
-    if expected is not None and application_id(envelope) != expected:
+    if expected is not None and application_id(data) != expected:
         raise WrongSkill("request is for a different skill")
 
 
@@ -149,5 +170,5 @@ def handle_event(event: Any, context: Any = None, skill_id: str | None = None) -
     except (InvalidRequest, TypeError, ValueError, RecursionError):
         log.warning("unreadable Lambda event; answering with an apology")
         return apology()
-    check_skill_id(envelope, skill_id)
+    check_skill_id(event, skill_id)
     return invoke(envelope, context)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import io
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from cryptography.hazmat.primitives import hashes
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from skill.verify import (
@@ -23,6 +23,7 @@ from skill.verify import (
     default_store,
     download_chain,
     load_store,
+    parse_timestamp,
     read_capped,
 )
 from tests.certs import BROKEN, CHAIN_URL, NOW, pem, pki, sign
@@ -160,7 +161,6 @@ def mutated(url: str, edits: list[tuple[int, str]]) -> str:
 EDITS = st.lists(st.tuples(st.integers(0, 99), st.sampled_from(PIECES)), max_size=3)
 
 
-@settings(max_examples=400, deadline=None)
 @given(st.builds(mutated, st.sampled_from(VALID_URLS), EDITS))
 def test_no_accepted_url_means_another_host_to_a_standard_parser(url: str) -> None:
     """Amazon's valid URLs with pieces slipped in: whatever check_chain_url lets through,
@@ -375,6 +375,37 @@ def test_timestamp_check_can_be_turned_off() -> None:
     old = NOW - timedelta(hours=5)
     client = make_app(ASK_SDK_VERIFY_TIMESTAMP=False).test_client()
     assert post(client, at(old)).status_code == 200
+
+
+alexa_times = st.builds(
+    lambda moment, minutes: moment.replace(tzinfo=timezone(timedelta(minutes=minutes))),
+    st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    st.integers(-(24 * 60 - 1), 24 * 60 - 1),
+)
+
+
+PRECISION = {"auto": 1, "microseconds": 1, "milliseconds": 1000, "seconds": 1_000_000}
+"""Each isoformat() precision, as the microseconds it keeps a multiple of."""
+
+
+@given(alexa_times, st.sampled_from(sorted(PRECISION)), st.booleans())
+def test_timestamps_in_every_iso_form_are_read_exactly(moment: datetime, timespec: str, zulu: bool) -> None:
+    text = moment.isoformat(timespec=timespec)
+    if zulu and moment.utcoffset() == timedelta(0):
+        text = text.replace("+00:00", "Z")
+    kept = moment.replace(microsecond=moment.microsecond - moment.microsecond % PRECISION[timespec])
+    parsed = parse_timestamp(text)
+    assert (parsed, parsed.utcoffset()) == (kept, kept.utcoffset())
+
+
+@given(st.text(max_size=40) | st.text(alphabet="0123456789-+:.TZ ", max_size=40))
+def test_any_timestamp_text_is_read_or_refused_never_crashes(text: str) -> None:
+    try:
+        moment = parse_timestamp(text)
+    except VerificationFailed:
+        return
+    assert moment.utcoffset() is not None
+    assert abs(moment.utcoffset() or timedelta(0)) < timedelta(days=1)
 
 
 # The cache ----------------------------------------------------------------------------------
