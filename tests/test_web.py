@@ -184,6 +184,20 @@ def test_request_fields_that_answered_500_answer_200_or_400(
         check_response(response.get_json())
 
 
+@pytest.mark.parametrize("where", [(), ("request",), ("context", "System"), ("session",)])
+def test_python_internal_keys_are_refused_with_400(where: tuple[str, ...]) -> None:
+    """The SDK's deserializer setattr()s every key it does not know onto its model objects, so
+    `"__dict__": {}` would wipe an object's attributes (found by make fuzz through Lambda)."""
+    payload = envelope()
+    holder = payload
+    for key in where:
+        holder = holder[key]
+    holder["__dict__"] = {}
+    response = post(make_app().test_client(), body_of(payload))
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "request JSON has a Python-internal key (__...)"}
+
+
 def test_refusals_are_logged_without_the_body(caplog: pytest.LogCaptureFixture) -> None:
     client = make_app().test_client()
     payload = envelope(application_id="amzn1.ask.skill.someone-else")
