@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Iterator
 from typing import Any, NamedTuple, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
@@ -70,20 +71,33 @@ def configured_skill_id() -> str | None:
 MAX_NESTING = 100
 """How deeply session attributes may nest. The SDK deep-copies them before any handler runs, so
 attributes nested some hundreds of levels deep would exhaust the stack; ours nest three levels.
-Everything else in an envelope is read field by field against the SDK's models (unknown fields
-are ignored, free-form ones are not walked), and the JSON decoder itself refuses absurd depth."""
+Everything else in an envelope is read field by field against the SDK's models (free-form
+fields are not walked), and the JSON decoder itself refuses absurd depth."""
 
 
-def nesting(value: object) -> int:
-    """How deeply lists and objects nest in decoded JSON, counted without recursion."""
-    deepest, pending = 0, [(value, 1)]
+def containers(value: object) -> Iterator[tuple[dict[str, Any] | list[Any], int]]:
+    """Every object and list in decoded JSON with its depth (1 for `value`), without recursion."""
+    pending = [(value, 1)]
     while pending:
         node, level = pending.pop()
         if isinstance(node, dict | list):
-            deepest = max(deepest, level)
+            yield node, level
             children = node.values() if isinstance(node, dict) else node
             pending.extend((child, level + 1) for child in children)
-    return deepest
+
+
+def nesting(value: object) -> int:
+    """How deeply lists and objects nest in decoded JSON."""
+    return max((level for _, level in containers(value)), default=0)
+
+
+def has_internal_key(data: object) -> bool:
+    """Whether any object in decoded JSON has a key starting with `__`. The SDK's deserializer
+    setattr()s every key a model does not know onto the model object, so `"__dict__": {}` wipes
+    an object's attributes; Alexa never sends such keys."""
+    return any(
+        isinstance(node, dict) and any(key.startswith("__") for key in node) for node, _ in containers(data)
+    )
 
 
 class Parsed(NamedTuple):
@@ -116,6 +130,8 @@ def envelope_of(data: object, text: str) -> RequestEnvelope:
     session = data.get("session")
     if isinstance(session, dict) and nesting(session.get("attributes")) > MAX_NESTING:
         raise InvalidRequest("session attributes nest deeper than any this skill writes")
+    if has_internal_key(data):
+        raise InvalidRequest("request JSON has a Python-internal key (__...)")
     try:
         envelope = SKILL.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
     except (SerializationException, ValueError, TypeError, RecursionError) as error:
