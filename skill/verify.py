@@ -298,6 +298,7 @@ class ChainCache:
 
 
 def dns_names(certificate: x509.Certificate) -> list[str]:
+    """The DNS names a certificate's subjectAltName lists, exactly as written (wildcards too)."""
     try:
         names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
