@@ -70,9 +70,11 @@ SDK_ATTRIBUTE_NAMES = (
     "slot_value",
     "system",
     "viewport",
+    "__dict__",
 )
-"""The SDK's Python names for JSON fields: its deserializer copies unknown keys onto the model
-objects with setattr, so an envelope can overwrite an attribute the handlers read."""
+"""The SDK's Python names for JSON fields, and Python's own `__dict__`: its deserializer copies
+unknown keys onto the model objects with setattr, so an envelope can overwrite an attribute the
+handlers (or the checks) read, or all of them at once."""
 REQUEST_TYPES = (
     "LaunchRequest",
     "IntentRequest",
