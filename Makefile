@@ -55,6 +55,12 @@ bench: $(STAMP) test-tools
 test: check test-tools
 	$(PY) -m pytest -q
 
+# Random exploration, not part of test: every Hypothesis property with 20,000 random examples and
+# the example database on (.hypothesis/). Each failure becomes an @example or a test, then the fix.
+.PHONY: fuzz
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m hypothesis --hypothesis-show-statistics
+
 # interaction_model/en-US.json is the source; the other English locales are copies of it.
 models:
 	for locale in en-GB en-CA en-AU en-IN; do \
