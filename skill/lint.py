@@ -44,8 +44,9 @@ MAX_SLOT_VALUE_CHARS = 140
 MAX_SLOT_VALUES = 50_000
 MAX_EXAMPLE_PHRASES = 3
 SLOT = re.compile(r"{([^{}]*)}")
-WORD = r"[^\W\d_]+(?:['.][^\W\d_]*)*"
-"""A word: letters, with apostrophes (what's) or periods (a. b. c.) inside or at the end."""
+WORD = r"(?:(?:[^\W\d_]\.)+|[^\W\d_]+(?:'[^\W\d_]*)*)"
+"""A word: letters with apostrophes inside or at the end (what's, legs'), or an abbreviation of
+single letters each followed by a period (a. b. c., u.s.); a period anywhere else is punctuation."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ def utterance_characters(model: dict[str, Any]) -> Found:
         if words and not re.fullmatch(rf"{WORD}(?: {WORD})*", words):
             yield (
                 f"intent {intent}",
-                f"{sample!r}: letters, spaces, apostrophes and periods only (numbers as words)",
+                f"{sample!r}: letters, spaces, apostrophes, and periods only in abbreviations "
+                "such as 'a. b. c.' (numbers as words)",
             )
 
 
@@ -190,9 +192,10 @@ def declared_slots_used(model: dict[str, Any]) -> Found:
 
 
 def utterance_duplicates(model: dict[str, Any]) -> Found:
+    """Alexa hears words, not punctuation: "what's a twitch" and "whats a twitch." are one sample."""
     seen: dict[str, str] = {}
     for intent, sample in samples(model):
-        key = " ".join(sample.lower().split())
+        key = " ".join(re.sub(r"[^\w\s{}]", "", sample.lower()).split())
         if key in seen:
             yield f"intent {intent}", f"{sample!r} is also a sample of {seen[key]}"
         else:
