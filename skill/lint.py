@@ -2,7 +2,8 @@
 console's build and certification would refuse, found before anyone uploads anything.
 
 Each rule names the Amazon documentation page it comes from. `python -m skill lint` checks
-interaction_model/*.json and skill-package/skill.json and exits non-zero on any problem.
+interaction_model/*.json and skill-package/skill.json (`--skill-package build/skill-package`: a
+built package) and exits non-zero on any problem.
 """
 
 from __future__ import annotations
@@ -372,8 +373,12 @@ def lint_project(model_dir: Path = MODEL_DIR, manifest: Path = MANIFEST) -> list
     return problems + lint_manifest(json.loads(manifest.read_text(encoding="utf-8")), models)
 
 
-def main() -> int:
-    problems = lint_project()
+def main(skill_package: Path | None = None) -> int:
+    """Lint this project's models and manifest, or a skill package as `make package` writes it."""
+    if skill_package is None:
+        problems = lint_project()
+    else:
+        problems = lint_project(skill_package / "interactionModels" / "custom", skill_package / "skill.json")
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s); {RULE_COUNT} rules checked")
