@@ -1,7 +1,8 @@
 """Command line: `python -m skill run` serves the skill locally (what `make run` does);
 `chat` and `ask` talk to it offline (skill/console/chat.py); `lint` checks the interaction
-models and manifest; `evaluate` scores understanding on the labelled corpus; `package` builds
-what the developer console and Lambda take."""
+models and manifest; `evaluate` scores understanding on the labelled corpus offline; `package` builds
+what the ASK CLI, Alexa-hosted skills and the consoles take; `replay` and `score-alexa` run the
+labelled corpus through the real Alexa (skill/real_alexa.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import logging
 import os
 from pathlib import Path
 
-from skill.console.chat import add_commands
+from skill import real_alexa
+from skill.console import chat
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,10 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="serve the skill on a local port (development server)")
     run.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
-    add_commands(commands)
+    chat.add_commands(commands)
+    real_alexa.add_commands(commands)
     lint_command = commands.add_parser("lint", help="check the interaction models and the manifest offline")
     lint_command.add_argument(
-        "--skill-package", type=Path, help="a built skill package (default: this project's models and manifest)"
+        "--skill-package", type=Path, help="a built skill package (default: our models and manifest)"
     )
     from skill.evaluate import add_arguments
 

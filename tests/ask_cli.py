@@ -58,7 +58,8 @@ builder.execute((error) => {
 CHECK_REPLAYS = """
 const path = require("path");
 const [cli, ...files] = process.argv.slice(1);
-const DialogReplayFile = require(path.join(cli, "node_modules", "ask-cli", "dist", "lib", "model", "dialog-replay-file"));
+const lib = path.join(cli, "node_modules", "ask-cli", "dist", "lib");
+const DialogReplayFile = require(path.join(lib, "model", "dialog-replay-file"));
 console.log(JSON.stringify(files.map((file) => {
   const replay = new DialogReplayFile(file);
   return { skillId: replay.getSkillId(), locale: replay.getLocale(), type: replay.getType(),

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from skill.console import Console
-from tests.ask_cli import ask_cli_root, check_project
 from skill.lint import lint_manifest, lint_project, read_models
 from skill.package import HANDLER, HOSTED_IMPORT_MAX_FILES, HOSTED_ZIP, LAMBDA_ZIP, package, skill_package
+from tests.ask_cli import ask_cli_root, check_project
 
 RUN_HANDLER = """
 import importlib, json, sys
@@ -117,7 +117,8 @@ def test_python_m_skill_package_says_who_fills_the_endpoint(
     arn = "arn:aws:lambda:us-east-1:210987654321:function:mine"
     assert package_module.main(arn) == 0
     resources = json.loads((tmp_path / "ask-resources.json").read_text())
-    assert resources["profiles"]["default"]["skillInfrastructure"]["userConfig"]["sourceLambda"] == {"arn": arn}
+    user_config = resources["profiles"]["default"]["skillInfrastructure"]["userConfig"]
+    assert user_config["sourceLambda"] == {"arn": arn}
 
 
 def test_lambda_zip_holds_only_what_runs(build: Path) -> None:
@@ -126,7 +127,8 @@ def test_lambda_zip_holds_only_what_runs(build: Path) -> None:
     assert {"lambda_function.py", "skill", "responses", "ask_sdk_core", "ask_sdk_model"} <= tops
     for absent in ("tests", "flask", "gunicorn", "rapidfuzz", "werkzeug", "cryptography", "bin"):
         assert absent not in tops
-    for absent in ("skill/web.py", "skill/verify.py", "skill/console/", "skill/simulator.py", "skill/lint.py"):
+    tools = ("skill/web.py", "skill/verify.py", "skill/console/", "skill/simulator.py", "skill/lint.py")
+    for absent in tools:
         assert not any(name.startswith(absent) for name in names)
     assert not any("__pycache__" in name for name in names)
 
@@ -143,7 +145,8 @@ def test_hosted_code_zip_is_our_code_and_requirements_within_the_import_limit(bu
     names = zipfile.ZipFile(build / HOSTED_ZIP).namelist()
     assert len(names) <= HOSTED_IMPORT_MAX_FILES
     assert {"lambda_function.py", "requirements.txt"} <= set(names)
-    assert {name.split("/")[0] for name in names} == {"lambda_function.py", "requirements.txt", "skill", "responses"}
+    tops = {name.split("/")[0] for name in names}
+    assert tops == {"lambda_function.py", "requirements.txt", "skill", "responses"}
     assert sorted(names) == sorted(
         str(path.relative_to(build / "lambda")) for path in (build / "lambda").rglob("*") if path.is_file()
     ), "the zip is the lambda/ folder of the hosted layout, file for file"
