@@ -35,20 +35,13 @@ BUILD = REPO / "build"
 LAMBDA_ZIP = "muscle-twitch-guide-lambda.zip"
 HOSTED_ZIP = "muscle-twitch-guide-hosted-code.zip"
 
-LAMBDA_CODE = (
-    "skill/__init__.py",
-    "skill/lambda_function.py",
-    "skill/entry.py",
-    "skill/intents.py",
-    "skill/render.py",
-    "skill/safety.py",
-    "skill/handlers/*.py",
-    "skill/apl/*.json",
-    "responses/*.py",
-    "responses/content/*.toml",
+LAMBDA_DATA = ("skill/apl/*.json", "responses/content/*.toml")
+"""The data files the Lambda code reads; its Python files are found by `lambda_modules`."""
+PACKAGES = ("skill", "responses")
+LOADED_FILES = (
+    "import json, sys, skill.lambda_function; "
+    "print(json.dumps([getattr(module, '__file__', None) for module in list(sys.modules.values())]))"
 )
-"""Everything `import skill.lambda_function` loads from this project (tests check the import
-chain and that nothing else is needed)."""
 LAMBDA_REQUIREMENTS = ("ask-sdk-core>=1.19,<2",)
 LAMBDA_PLATFORM = ("--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--implementation", "cp")
 LAMBDA_RUNTIME = "python3.11"
@@ -129,15 +122,27 @@ def ask_resources(build: Path, lambda_arn: str | None = None) -> Path:
     return path
 
 
+def lambda_modules() -> list[Path]:
+    """Our Python files that `import skill.lambda_function` loads, asked of a fresh interpreter:
+    a module the handlers start to import is packaged without a list to keep up to date."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", LOADED_FILES], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    files = {Path(name).resolve() for name in json.loads(loaded.stdout) if name}
+    return sorted(
+        path for path in files if path.is_relative_to(REPO) and path.relative_to(REPO).parts[0] in PACKAGES
+    )
+
+
 def lambda_code(build: Path) -> Path:
     """The code folder: our modules, the top-level handler and requirements.txt."""
     target = build / "lambda"
     shutil.rmtree(target, ignore_errors=True)
-    for pattern in LAMBDA_CODE:
-        for source in sorted(REPO.glob(pattern)):
-            destination = target / source.relative_to(REPO)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination)
+    data = [source for pattern in LAMBDA_DATA for source in sorted(REPO.glob(pattern))]
+    for source in lambda_modules() + data:
+        destination = target / source.relative_to(REPO)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, destination)
     (target / "lambda_function.py").write_text(HANDLER_MODULE, encoding="utf-8")
     (target / "requirements.txt").write_text("\n".join(LAMBDA_REQUIREMENTS) + "\n", encoding="utf-8")
     return target

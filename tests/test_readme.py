@@ -60,7 +60,7 @@ NOT_RUN = {
 class Command:
     text: str
     before: tuple[str, ...]
-    """The block's earlier commands from its last server on: what must be up or done first."""
+    """The block's earlier commands: after a server command, what must be up or done first."""
 
 
 def readme_commands(text: str) -> list[Command]:
@@ -156,12 +156,11 @@ def test_readme_command_works_as_written(command: Command, clone: Path) -> None:
     server = next((earlier for earlier in command.before if SERVER.search(earlier)), None)
     if SERVER.search(command.text):
         server, steps = command.text, []
-    else:
-        steps = [*(earlier for earlier in command.before if earlier != server), command.text]
-    if server is None:
-        for step in steps:
-            run(step, clone)
+    elif server is None:
+        run(command.text, clone)
         return
+    else:
+        steps = [*command.before[command.before.index(server) + 1 :], command.text]
     with serving(server, clone):
         for step in steps:
             done = run(step, clone)
