@@ -5,7 +5,8 @@ run itself; those are listed below with the reason, and a command that is in nei
 The clone gets a virtualenv of its own whose packages are this project's (a .pth line to ours),
 so nothing is downloaded for it except what the commands themselves fetch (`make package`: PyPI).
 Servers (`make run`, `make serve`) are started as written, asked for /health, and stopped; a
-command after one in the same block (the curl recipe) runs while it is up.
+command that talks to one (the curl recipe) runs while the server before it in its block is up,
+after the commands between them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
 COMMAND = re.compile(r"^(?:[A-Z_]+=\S+ )*(?:make|\.venv/bin/|mkdir|curl|git|ask|npm|cp|cd)\b")
 SERVER = re.compile(r"\bmake (?:run|serve)\b")
-HEALTH = "http://127.0.0.1:8080/health"
+ADDRESS = "http://127.0.0.1:8080/"
+HEALTH = ADDRESS + "health"
 TYPED = "open muscle twitch guide\nhelp\n/quit\n"
 TOOLS = ("gunicorn", "ruff", "mypy")
 
@@ -59,7 +61,7 @@ NOT_RUN = {
 class Command:
     text: str
     before: tuple[str, ...]
-    """The block's earlier commands: after a server command, what must be up or done first."""
+    """The earlier commands of its code block."""
 
 
 def readme_commands(text: str) -> list[Command]:
@@ -89,7 +91,8 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh clone of this commit with a virtualenv that borrows our installed packages."""
     folder = tmp_path_factory.mktemp("readme") / "muscle-twitch-guide"
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(folder)], check=True, timeout=120)
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder / ".venv")], check=True, timeout=120)
+    venv = [sys.executable, "-m", "venv", "--without-pip", str(folder / ".venv")]
+    subprocess.run(venv, check=True, timeout=120)
     (purelib,) = (folder / ".venv" / "lib").glob("python3*/site-packages")
     (purelib / "borrowed.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     for tool in TOOLS:  # what the Makefile runs from .venv/bin besides python
@@ -115,9 +118,11 @@ def run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
 
 
 def healthy() -> bool:
-    with suppress(urllib.error.URLError, ConnectionError, TimeoutError):
-        with urllib.request.urlopen(HEALTH, timeout=2) as answer:
-            return bool(answer.status == 200)
+    with (
+        suppress(urllib.error.URLError, ConnectionError, TimeoutError),
+        urllib.request.urlopen(HEALTH, timeout=2) as answer,
+    ):
+        return bool(answer.status == 200)
     return False
 
 
@@ -155,14 +160,14 @@ def test_readme_command_works_as_written(command: Command, clone: Path) -> None:
         pytest.skip(NOT_RUN[command.text])
     if "skill replay" in command.text and not (clone / "tests" / "corpus" / "utterances.tsv").exists():
         pytest.skip("tests/corpus/utterances.tsv is not in this checkout")
-    server = next((earlier for earlier in command.before if SERVER.search(earlier)), None)
     if SERVER.search(command.text):
         server, steps = command.text, []
-    elif server is None:
+    elif ADDRESS in command.text:
+        server = next(earlier for earlier in reversed(command.before) if SERVER.search(earlier))
+        steps = [*command.before[command.before.index(server) + 1 :], command.text]
+    else:
         run(command.text, clone)
         return
-    else:
-        steps = [*command.before[command.before.index(server) + 1 :], command.text]
     with serving(server, clone):
         for step in steps:
             done = run(step, clone)
