@@ -65,7 +65,7 @@ class Command:
 
 
 def readme_commands(text: str) -> list[Command]:
-    """The commands in the README's indented code blocks, comments dropped."""
+    """The commands in the README's indented code blocks, comments dropped, each once."""
     commands: list[Command] = []
     block: list[str] = []
     for line in text.splitlines():
@@ -78,7 +78,8 @@ def readme_commands(text: str) -> list[Command]:
             continue
         if SERVER.search(command):
             block = []
-        commands.append(Command(command, tuple(block)))
+        if all(command != earlier.text for earlier in commands):
+            commands.append(Command(command, tuple(block)))
         block.append(command)
     return commands
 
