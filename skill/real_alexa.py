@@ -5,10 +5,10 @@ what Alexa then sent the deployed skill.
 skillId, locale, type "text", userInput). `ask dialog --replay FILE --save-skill-io OUT` types
 each line into the Simulation API, so Alexa's own speech-free NLU routes it to the deployed
 skill, and saves every simulation result: the request envelopes Alexa sent the skill.
-`python -m skill score-alexa OUT...` reads those back and scores Alexa's intent and slots against
-the corpus labels and against what the offline console makes of the same words (as
-`python -m skill evaluate` hears and scores them): how far the local console can be trusted to
-stand in for Alexa, as numbers.
+`python -m skill score-alexa OUT...` reads those back and scores Alexa's intent and slots, and the
+kind of answer the deployed skill then gave (SAFETY.md), against the corpus labels and against
+what the offline console makes of the same words (as `python -m skill evaluate` hears and scores
+them): how far the local console can be trusted to stand in for Alexa, as numbers.
 
 Every row gets a session of its own, so no answer can change how the next row is heard: a row
 said inside a session is preceded by "open <invocation name>"; a one-shot or launch phrase names
@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from responses import SUPPORTED_LOCALES
-from skill.console import heard_slots
+from responses import SUPPORTED_LOCALES, load
+from skill.console import heard_slots, plain
 from skill.corpus import CORPUS, SPLITS, Row, read_corpus
-from skill.evaluate import MATCH, Outcome, hear
+from skill.evaluate import MATCH, Outcome, hear, spoken_kind
 from skill.model import load_model
 from skill.resolver import resolver_for
 
@@ -105,15 +105,18 @@ def write_replays(rows: list[Row], skill_id: str, folder: Path = REPLAY_DIR) -> 
 # Reading a saved run -----------------------------------------------------------------------------
 
 
-def heard(row: Row, envelope: dict[str, Any] | None) -> Outcome:
-    """What Alexa made of `row`: the intent (or request type) and resolved slots of the request
-    it sent the skill, scored the way `python -m skill evaluate` scores the console."""
-    if envelope is None:
-        return Outcome(row, NOT_SENT, {}, "")
+def heard(row: Row, exchange: tuple[dict[str, Any], dict[str, Any]] | None) -> Outcome:
+    """What Alexa made of `row` and what the deployed skill answered: the intent (or request
+    type) and resolved slots of the request Alexa sent, and the safety kind of the spoken reply,
+    scored the way `python -m skill evaluate` scores the console."""
+    if exchange is None:
+        return Outcome(row, NOT_SENT, {}, "none")
+    envelope, answer = exchange
     request = envelope.get("request") or {}
     label = (request.get("intent") or {}).get("name") or request.get("type") or NOT_SENT
     slots = {slot["name"]: slot["id"] for slot in heard_slots(envelope) if slot["status"] == MATCH}
-    return Outcome(row, label, slots, "")
+    ssml = ((answer.get("response") or {}).get("outputSpeech") or {}).get("ssml")
+    return Outcome(row, label, slots, spoken_kind(load(row.locale), plain(ssml) if ssml else ""))
 
 
 def simulations(skill_io: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -130,21 +133,22 @@ def simulations(skill_io: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return results
 
 
-def skill_request(result: dict[str, Any]) -> dict[str, Any] | None:
-    """The request envelope Alexa sent the skill in one simulation, if it sent one."""
+def skill_exchange(result: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The request envelope Alexa sent the skill in one simulation and the skill's response
+    envelope, if Alexa sent it anything."""
     execution = (result.get("result") or {}).get("skillExecutionInfo") or {}
     for sent in execution.get("invocations") or []:
         envelope = (sent.get("invocationRequest") or {}).get("body")
         if envelope:
-            return dict(envelope)
+            return dict(envelope), dict((sent.get("invocationResponse") or {}).get("body") or {})
     return None
 
 
 def locale_of(results: list[tuple[str, dict[str, Any]]]) -> str:
     for _, result in results:
-        envelope = skill_request(result)
-        if envelope is not None:
-            return str(envelope["request"]["locale"])
+        exchange = skill_exchange(result)
+        if exchange is not None:
+            return str(exchange[0]["request"]["locale"])
     raise ValueError("no request in this file reached the skill: was the skill enabled for testing?")
 
 
@@ -164,7 +168,7 @@ def aligned(steps: list[Step], results: list[tuple[str, dict[str, Any]]]) -> lis
             )
         row = steps[position].row
         if row is not None:
-            found.append(heard(row, skill_request(result)))
+            found.append(heard(row, skill_exchange(result)))
         position += 1
     return found
 
@@ -174,11 +178,15 @@ def aligned(steps: list[Step], results: list[tuple[str, dict[str, Any]]]) -> lis
 
 @dataclass
 class Tally:
+    """The counts behind one line of the table (a locale, or all)."""
+
     rows: int = 0
     alexa_intent: int = 0
     alexa_exact: int = 0
+    alexa_safety: int = 0
     console_intent: int = 0
     console_exact: int = 0
+    console_safety: int = 0
     agree_intent: int = 0
     agree_exact: int = 0
     emergencies: int = 0
@@ -189,13 +197,15 @@ class Tally:
         self.rows += 1
         self.alexa_intent += alexa.intent_right
         self.alexa_exact += alexa.intent_right and alexa.slots_right
+        self.alexa_safety += alexa.safety_right
         self.console_intent += local.intent_right
         self.console_exact += local.intent_right and local.slots_right
+        self.console_safety += local.safety_right
         self.agree_intent += alexa.intent == local.intent
         self.agree_exact += scored.agree
         if scored.row.safety == "emergency":
             self.emergencies += 1
-            self.alexa_emergencies += alexa.intent_right
+            self.alexa_emergencies += alexa.safety_right
 
 
 @dataclass(frozen=True)
@@ -239,8 +249,10 @@ COLUMNS = (
     ("rows", "rows"),
     ("Alexa: intent", "alexa_intent"),
     ("Alexa: intent+slots", "alexa_exact"),
+    ("Alexa: safety answer", "alexa_safety"),
     ("console: intent", "console_intent"),
     ("console: intent+slots", "console_exact"),
+    ("console: safety answer", "console_safety"),
     ("Alexa = console: intent", "agree_intent"),
     ("Alexa = console: intent+slots", "agree_exact"),
 )

@@ -18,6 +18,7 @@ import pytest
 from skill.__main__ import main
 from skill.corpus import read_corpus
 from skill.evaluate import hear
+from skill.lambda_function import lambda_handler
 from skill.real_alexa import (
     CLOSE,
     NOT_SENT,
@@ -30,6 +31,7 @@ from skill.real_alexa import (
     tallies,
     write_replays,
 )
+from skill.simulator import Simulator
 from tests.ask_cli import ask_cli_root, read_replays
 from tests.test_smapi import differences, round_trip
 
@@ -41,14 +43,15 @@ MISHEARD = {
     "does stretching help": ("AMAZON.FallbackIntent", {}),
     "why do my legs twitch after running": ("WhyTwitching", {"BodyPart": "LEGS"}),
 }
-"""Rows the scripted Alexa hears otherwise than labelled; the en-US "stop" row never reaches the skill."""
+"""Rows the scripted Alexa hears otherwise than labelled; the en-US "stop" row never reaches the
+skill. What it does send, our own skill answers, as the deployed one would."""
 
 
 def alexa_request(locale: str, label: str, slots: dict[str, str]) -> dict[str, Any]:
     """A request envelope as Alexa sends it, with entity resolution for each slot."""
-    request: dict[str, Any] = {"requestId": "amzn1.echo-api.request.1", "timestamp": "2026-11-25T12:00:00Z"}
+    request: dict[str, Any] = {}
     if label.endswith("Request"):
-        request.update(type=label, locale=locale)
+        request.update(type=label)
     else:
         filled = {
             name: {
@@ -68,8 +71,8 @@ def alexa_request(locale: str, label: str, slots: dict[str, str]) -> dict[str, A
             for name, entity in slots.items()
         }
         intent = {"name": label, "confirmationStatus": "NONE", "slots": filled}
-        request.update(type="IntentRequest", locale=locale, intent=intent)
-    return {"version": "1.0", "request": request}
+        request.update(type="IntentRequest", intent=intent)
+    return Simulator(lambda_handler, locale).envelope(request)
 
 
 def scripted_alexa(step: Step, locale: str) -> dict[str, Any] | None:
@@ -88,7 +91,7 @@ def simulation(number: int, envelope: dict[str, Any] | None) -> dict[str, Any]:
         [
             {
                 "invocationRequest": {"endpoint": "arn:aws:lambda:us-east-1:1:function:f", "body": envelope},
-                "invocationResponse": {"body": {"version": "1.0", "response": {"shouldEndSession": False}}},
+                "invocationResponse": {"body": lambda_handler(envelope, None)},
                 "metrics": {"skillExecutionTimeInMilliseconds": 42},
             }
         ]
@@ -181,6 +184,9 @@ def test_alexa_is_scored_against_the_labels_and_the_console() -> None:
     assert total.agree_exact == sum(one.agree for one in scored)
     stop = next(one for one in scored if one.row.text == "stop")
     assert stop.alexa.intent == NOT_SENT
+    emergency = next(one for one in scored if one.row.safety == "emergency")
+    assert emergency.alexa.kind == "emergency", "the deployed skill's answer is scored too"
+    assert total.alexa_safety == sum(one.alexa.safety_right for one in scored)
 
 
 def test_utterances_that_failed_to_start_are_skipped_without_shifting_the_rest() -> None:
@@ -194,7 +200,9 @@ def test_utterances_that_failed_to_start_are_skipped_without_shifting_the_rest()
 def test_report_is_a_table_and_lists_where_alexa_and_the_console_differ() -> None:
     text = report(score(ROWS, [saved_run("en-US"), saved_run("en-GB")]))
     lines = text.splitlines()
-    assert lines[0].startswith("| locale | rows | Alexa: intent | Alexa: intent+slots | console: intent |")
+    assert lines[0].startswith(
+        "| locale | rows | Alexa: intent | Alexa: intent+slots | Alexa: safety answer |"
+    )
     assert lines[2].startswith("| en-US | 5 |") and lines[4].startswith("| all | 7 | 71.4% | 57.1% |")
     assert lines[4].endswith("| 1/1 |")
     assert "'does stretching help': Alexa AMAZON.FallbackIntent; console HowToPrevent Step=STRETCHING" in text
