@@ -44,7 +44,10 @@ NOT_RUN = {
     "make bench": "several minutes; docs/benchmarks.md is its own job",
     "npm install -g ask-cli && ask configure": "signs in to an Amazon developer account",
     "ask new": "needs an Amazon developer account",
-    "cp -r build/lambda build/skill-package <the cloned folder>/": "needs a hosted skill's repository",
+    "cp -r build/lambda <the cloned folder>/": "needs a hosted skill's repository",
+    "cp -r build/skill-package/interactionModels <the cloned folder>/skill-package/": (
+        "needs a hosted skill's repository"
+    ),
     'cd <the cloned folder> && git add -A && git commit -m "Muscle Twitch Guide" && git push': (
         "pushes to a hosted skill's repository"
     ),
