@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import site
+import socket
 import subprocess
 import sys
 import time
@@ -133,8 +134,9 @@ def healthy() -> bool:
 @contextmanager
 def serving(command: str, folder: Path) -> Iterator[None]:
     """`command` running until the block is done; its process group is stopped afterwards."""
-    if healthy():
-        pytest.skip("something already answers on port 8080")
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 8080)) == 0:
+            pytest.skip("port 8080 is taken (by another make run?)")
     server = subprocess.Popen(
         ["bash", "-c", command], cwd=folder, env=environment(), start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
