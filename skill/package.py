@@ -20,6 +20,7 @@ on x86_64, Lambda's `python3.11` runtime (choose x86_64 architecture for the fun
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
@@ -42,6 +43,7 @@ LOADED_FILES = (
     "import json, sys, skill.lambda_function; "
     "print(json.dumps([getattr(module, '__file__', None) for module in list(sys.modules.values())]))"
 )
+"""Run by a fresh interpreter: the file of every module that importing the handler loads."""
 LAMBDA_REQUIREMENTS = ("ask-sdk-core>=1.19,<2",)
 LAMBDA_PLATFORM = ("--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--implementation", "cp")
 LAMBDA_RUNTIME = "python3.11"
@@ -113,7 +115,7 @@ def checked_arn(lambda_arn: str) -> str:
 def ask_resources(build: Path, lambda_arn: str | None = None) -> Path:
     """ask-resources.json; with `lambda_arn`, the Lambda deployer updates that function
     (`sourceLambda`) instead of creating one, so the manifest and the deployer agree."""
-    resources = json.loads(json.dumps(ASK_RESOURCES))
+    resources = copy.deepcopy(ASK_RESOURCES)
     if lambda_arn is not None:
         user_config = resources["profiles"]["default"]["skillInfrastructure"]["userConfig"]
         user_config["sourceLambda"] = {"arn": checked_arn(lambda_arn)}
