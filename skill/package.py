@@ -60,7 +60,7 @@ HOSTED_IMPORT_MAX_FILES = 100
 """The Code tab's "Import Code" takes a zip of at most this many files (Amazon's "Create and
 Manage Alexa-hosted Skills" page, section "Import code"; README, "Limits")."""
 
-ASK_RESOURCES = {
+ASK_RESOURCES: dict[str, Any] = {
     "askcliResourcesVersion": "2020-03-31",
     "profiles": {
         "default": {
