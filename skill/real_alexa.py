@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from responses import SUPPORTED_LOCALES, load
+from responses import SUPPORTED_LOCALES
 from skill.console import heard_slots, plain
 from skill.corpus import CORPUS, SPLITS, Row, read_corpus
-from skill.evaluate import MATCH, Outcome, hear, spoken_kind
+from skill.evaluate import MATCH, Outcome, hear, judged
 from skill.model import load_model
 from skill.resolver import resolver_for
 
@@ -110,13 +110,13 @@ def heard(row: Row, exchange: tuple[dict[str, Any], dict[str, Any]] | None) -> O
     type) and resolved slots of the request Alexa sent, and the safety kind of the spoken reply,
     scored the way `python -m skill evaluate` scores the console."""
     if exchange is None:
-        return Outcome(row, NOT_SENT, {}, "none")
+        return judged(row, NOT_SENT, {}, "")
     envelope, answer = exchange
     request = envelope.get("request") or {}
     label = (request.get("intent") or {}).get("name") or request.get("type") or NOT_SENT
     slots = {slot["name"]: slot["id"] for slot in heard_slots(envelope) if slot["status"] == MATCH}
     ssml = ((answer.get("response") or {}).get("outputSpeech") or {}).get("ssml")
-    return Outcome(row, label, slots, spoken_kind(load(row.locale), plain(ssml) if ssml else ""))
+    return judged(row, label, slots, plain(ssml) if ssml else "")
 
 
 def simulations(skill_io: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
