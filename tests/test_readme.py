@@ -43,6 +43,7 @@ NOT_RUN = {
     "make test": "this test runs inside make test",
     "make check": "make test runs it before this test",
     "make bench": "several minutes; docs/benchmarks.md is its own job",
+    "make fuzz": "random exploration for many minutes; make test runs the fixed profile",
     "npm install -g ask-cli && ask configure": "signs in to an Amazon developer account",
     "ask new": "needs an Amazon developer account",
     "cp -r build/lambda <the cloned folder>/": "needs a hosted skill's repository",
