@@ -22,7 +22,7 @@ BUILT_INS = {"AMAZON.FallbackIntent", "SessionEndedRequest"}
 
 FLOORS = {
     # (split, measure): lowest share allowed
-    ("tune", "intent"): 0.81,
+    ("tune", "intent"): 0.86,
     ("held", "intent"): 0.80,
     ("tune", "emergency"): 0.96,
     ("held", "emergency"): 0.80,
