@@ -5,9 +5,14 @@ would, whether the words launch the skill ("open muscle twitch guide"), ask it s
 go ("ask muscle twitch guide why ..."), or speak inside the session, and then which intent and
 slot values they carry. Each sample utterance becomes a pattern; the slot values and synonyms
 of the model fill its `{Slot}` places. A typed line matches a pattern exactly, or fuzzily
-(rapidfuzz) when the wording, spelling or punctuation is a little off; nothing close enough is
-`AMAZON.FallbackIntent`, as with Alexa. Entity resolution itself stays in the simulator
-(`Simulator.slot`), so a slot value outside its type reaches the skill as ER_SUCCESS_NO_MATCH.
+(rapidfuzz) when the wording, spelling or punctuation is a little off. A long, rambling line that
+no pattern matches as a whole goes to the sample sharing its most telling words and slot types
+(TF-IDF over the samples, slot values standing as their types), provided it names a value of
+ours; and values said anywhere in the line fill the matched intent's empty slots, as Alexa's slot
+tagging does. Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Everything comes
+from the model: no keyword of the resolver's own decides an intent. Entity resolution itself
+stays in the simulator (`Simulator.slot`), so a value outside its type reaches the skill as
+ER_SUCCESS_NO_MATCH.
 """
 
 from __future__ import annotations
