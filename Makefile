@@ -1,34 +1,49 @@
 # Two commands matter: `make run` (the skill on http://127.0.0.1:8080/) and `make test`.
-# Both build .venv from pyproject.toml first, so a fresh machine needs only python3.
+# Both build .venv from pyproject.toml first, so a fresh machine needs only python3. Running needs
+# only the skill's own dependencies; the test tools (pytest, mypy, Playwright, ...) come with the
+# first command that needs them.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.test-installed-stamp
 
-.PHONY: install run serve test check models package
+.PHONY: install run serve chat ask test check models package
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m skill run
 
+# The test console in this terminal, and one answer for scripts: make ask Q="why do my legs twitch"
+chat: $(STAMP)
+	$(PY) -m skill chat
+
+ask: $(STAMP)
+	$(PY) -m skill ask "$(Q)"
+
 # Production: gunicorn, configured only through environment variables (README, "Web service").
 serve: $(STAMP)
 	$(VENV)/bin/gunicorn --config python:skill.gunicorn_conf
 
-check: $(STAMP)
+check: $(TEST_STAMP)
 	$(VENV)/bin/ruff check skill responses tests benchmarks harness mutation
 	$(VENV)/bin/ruff format --check skill responses tests benchmarks harness mutation
 	$(VENV)/bin/mypy
 	$(PY) -m skill lint
 
-# build/skill-package (manifest, models, icons) and build/muscle-twitch-guide-lambda.zip;
+# build/: an ASK CLI project (ask-resources.json, skill-package/, lambda/) that is also the layout of
+# an Alexa-hosted skill, plus the zips for the AWS Lambda console and the hosted Code tab.
 # `make package LAMBDA_ARN=arn:aws:lambda:...` writes that function into the manifest's endpoint.
 package: $(STAMP)
 	$(PY) -m skill package $(if $(LAMBDA_ARN),--lambda-arn '$(LAMBDA_ARN)')
@@ -49,17 +64,23 @@ test-tools:
 	$(call debian,chromium espeak-ng wrk)
 
 # docs/benchmarks.md: ours against the bare SDK, side by side (several minutes; not part of test).
-bench: $(STAMP) test-tools
+bench: $(TEST_STAMP) test-tools
 	$(PY) -m benchmarks
 
 test: check test-tools
 	$(PY) -m pytest -q
 
+# Random exploration, not part of test: every Hypothesis property with 20,000 random examples and
+# the example database on (.hypothesis/). Each failure becomes an @example or a test, then the fix.
+.PHONY: fuzz
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m hypothesis --hypothesis-show-statistics
+
 # docs/mutation.md: mutmut over responses/, skill/handlers/, skill/entry.py, skill/verify.py and
 # skill/web.py, kill rates per module and every survivor with its verdict (docs/mutation-verdicts.toml).
 # Several minutes; not part of test. `$(PY) -m mutation --report-only` rewrites the report alone.
 MUTATE_STAMP := $(VENV)/.mutate-stamp
-$(MUTATE_STAMP): $(STAMP)
+$(MUTATE_STAMP): $(TEST_STAMP)
 	$(PY) -m pip install --quiet -e '.[test,mutate]'
 	touch $(MUTATE_STAMP)
 

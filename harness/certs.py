@@ -24,8 +24,8 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 DAY = timedelta(days=1)
 
 
-def new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def new_key(bits: int = 2048) -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
 def name(common_name: str) -> x509.Name:
@@ -107,6 +107,10 @@ BROKEN = (
     "missing_intermediate",
     "ec_leaf",
 )
+"""Chains refused as untrusted (the EC leaf: as having no RSA key)."""
+PASSES_PATH_VALIDATION = ("wildcard_san", "rsa_1024")
+"""Chains a web-PKI verifier accepts for echo-api.amazon.com but Amazon's rules do not: a leaf
+named only `*.amazon.com`, and a leaf with a 1024-bit key (`short_key`)."""
 
 
 @dataclass(frozen=True)
@@ -114,8 +118,10 @@ class PKI:
     root: x509.Certificate
     leaf_key: rsa.RSAPrivateKey
     rogue_key: rsa.RSAPrivateKey
+    short_key: rsa.RSAPrivateKey
     chains: dict[str, bytes]
-    """Chain PEM (leaf first, as Amazon serves it) per variant: good, and the BROKEN ones."""
+    """Chain PEM (leaf first, as Amazon serves it) per variant: good, the BROKEN ones and those
+    that only PASSES_PATH_VALIDATION."""
 
     @property
     def store(self) -> Store:
@@ -128,6 +134,7 @@ class PKI:
 @functools.cache
 def pki() -> PKI:
     root_key, intermediate_key, leaf_key, rogue_key = (new_key() for _ in range(4))
+    short_key = new_key(1024)
     ca_period: dict[str, Any] = {"ca": True, "not_before": NOW - 1000 * DAY, "not_after": NOW + 1000 * DAY}
     root = issue(name("Test Root CA"), root_key, None, root_key, **ca_period)
     intermediate = issue(name("Test Intermediate CA"), intermediate_key, root, root_key, **ca_period)
@@ -155,5 +162,7 @@ def pki() -> PKI:
         "wrong_root": pem(leaf(rogue_intermediate, rogue_key), rogue_intermediate, rogue_root),
         "missing_intermediate": pem(good),
         "ec_leaf": pem(leaf(key=ec.generate_private_key(ec.SECP256R1())), intermediate),
+        "wildcard_san": pem(leaf(san="*.amazon.com"), intermediate),
+        "rsa_1024": pem(leaf(key=short_key), intermediate),
     }
-    return PKI(root=root, leaf_key=leaf_key, rogue_key=rogue_key, chains=chains)
+    return PKI(root=root, leaf_key=leaf_key, rogue_key=rogue_key, short_key=short_key, chains=chains)

@@ -1,15 +1,18 @@
 """Command line: `python -m skill run` serves the skill locally (what `make run` does);
 `chat` and `ask` talk to it offline (skill/console/chat.py); `lint` checks the interaction
-models and manifest; `evaluate` scores understanding on the labelled corpus; `package` builds
-what the developer console and Lambda take."""
+models and manifest; `evaluate` scores understanding on the labelled corpus offline; `package` builds
+what the ASK CLI, Alexa-hosted skills and the consoles take; `replay` and `score-alexa` run the
+labelled corpus through the real Alexa (skill/real_alexa.py)."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+from pathlib import Path
 
-from skill.console.chat import add_commands
+from skill import real_alexa
+from skill.console import chat
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,14 +21,20 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="serve the skill on a local port (development server)")
     run.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
-    add_commands(commands)
-    commands.add_parser("lint", help="check the interaction models and the manifest offline")
+    chat.add_commands(commands)
+    real_alexa.add_commands(commands)
+    lint_command = commands.add_parser("lint", help="check the interaction models and the manifest offline")
+    lint_command.add_argument(
+        "--skill-package", type=Path, help="a built skill package (default: our models and manifest)"
+    )
     from skill.evaluate import add_arguments
 
     add_arguments(commands.add_parser("evaluate", help="score understanding on the labelled corpus"))
-    package_command = commands.add_parser("package", help="write build/skill-package and the Lambda zip")
+    package_command = commands.add_parser(
+        "package", help="write build/: an ASK CLI and Alexa-hosted project, and the console zips"
+    )
     package_command.add_argument(
-        "--lambda-arn", help="the Lambda function the manifest's endpoint names (default: a placeholder)"
+        "--lambda-arn", help="the Lambda function the skill calls (default: none; the deployer fills it)"
     )
     args = parser.parse_args(argv)
 
@@ -44,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "lint":
         from skill import lint
 
-        return lint.main()
+        return lint.main(args.skill_package)
     if args.command == "package":
         from skill import package
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Iterator
 from random import Random
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.exceptions import SerializationException
@@ -77,23 +78,46 @@ def configured_skill_id() -> str | None:
 MAX_NESTING = 100
 """How deeply session attributes may nest. The SDK deep-copies them before any handler runs, so
 attributes nested some hundreds of levels deep would exhaust the stack; ours nest three levels.
-Everything else in an envelope is read field by field against the SDK's models (unknown fields
-are ignored, free-form ones are not walked), and the JSON decoder itself refuses absurd depth."""
+Everything else in an envelope is read field by field against the SDK's models (free-form
+fields are not walked), and the JSON decoder itself refuses absurd depth."""
 
 
-def nesting(value: object) -> int:
-    """How deeply lists and objects nest in decoded JSON, counted without recursion."""
-    deepest, pending = 0, [(value, 1)]
+def containers(value: object) -> Iterator[tuple[dict[str, Any] | list[Any], int]]:
+    """Every object and list in decoded JSON with its depth (1 for `value`), without recursion."""
+    pending = [(value, 1)]
     while pending:
         node, level = pending.pop()
         if isinstance(node, dict | list):
-            deepest = max(deepest, level)
+            yield node, level
             children = node.values() if isinstance(node, dict) else node
             pending.extend((child, level + 1) for child in children)
-    return deepest
 
 
-def parse(payload: str | bytes) -> RequestEnvelope:
+def nesting(value: object) -> int:
+    """How deeply lists and objects nest in decoded JSON."""
+    return max((level for _, level in containers(value)), default=0)
+
+
+def has_internal_key(data: object) -> bool:
+    """Whether any object in decoded JSON has a key starting with `__`. The SDK's deserializer
+    setattr()s every key a model does not know onto the model object, so `"__dict__": {}` wipes
+    an object's attributes; Alexa never sends such keys."""
+    return any(
+        isinstance(node, dict) and any(key.startswith("__") for key in node) for node, _ in containers(data)
+    )
+
+
+class Parsed(NamedTuple):
+    """A request read both ways. The checks (skill id, and the web service's timestamp) read
+    `data`, the decoded JSON: the SDK's deserializer copies unknown keys onto its model objects,
+    so a request can overwrite the very attributes a check would read (`object_type`, ...).
+    The skill runs on `envelope`."""
+
+    data: dict[str, Any]
+    envelope: RequestEnvelope
+
+
+def parse(payload: str | bytes) -> Parsed:
     """Read a request envelope from JSON text, refusing anything that is not one (raises
     InvalidRequest)."""
     try:
@@ -101,7 +125,8 @@ def parse(payload: str | bytes) -> RequestEnvelope:
         data = json.loads(text)
     except (UnicodeDecodeError, ValueError, TypeError, RecursionError) as error:
         raise InvalidRequest("request body is not an Alexa request envelope") from error
-    return envelope_of(data, text)
+    envelope = envelope_of(data, text)
+    return Parsed(cast(dict[str, Any], data), envelope)
 
 
 def envelope_of(data: object, text: str) -> RequestEnvelope:
@@ -112,6 +137,8 @@ def envelope_of(data: object, text: str) -> RequestEnvelope:
     session = data.get("session")
     if isinstance(session, dict) and nesting(session.get("attributes")) > MAX_NESTING:
         raise InvalidRequest("session attributes nest deeper than any this skill writes")
+    if has_internal_key(data):
+        raise InvalidRequest("request JSON has a Python-internal key (__...)")
     try:
         envelope = SKILL.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
     except (SerializationException, ValueError, TypeError, RecursionError) as error:
@@ -121,16 +148,26 @@ def envelope_of(data: object, text: str) -> RequestEnvelope:
     return envelope
 
 
-def application_id(envelope: RequestEnvelope) -> str | None:
-    system = getattr(envelope.context, "system", None)
-    application = getattr(system, "application", None) or getattr(envelope.session, "application", None)
-    value = getattr(application, "application_id", None)
+def field(data: object, *path: str) -> object:
+    """The value at `path` in decoded JSON, or None where a step is missing or not an object."""
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def application_id(data: object) -> str | None:
+    """The skill id a request is for, from its JSON: context first, as Amazon documents."""
+    value = field(data, "context", "System", "application", "applicationId")
+    if value is None:
+        value = field(data, "session", "application", "applicationId")
     return value if isinstance(value, str) else None
 
 
-def check_skill_id(envelope: RequestEnvelope, expected: str | None) -> None:
+def check_skill_id(data: object, expected: str | None) -> None:
     """Refuse requests for another skill (Amazon's "verify the skill id" requirement)."""
-    if expected is not None and application_id(envelope) != expected:
+    if expected is not None and application_id(data) != expected:
         raise WrongSkill("request is for a different skill")
 
 
@@ -156,5 +193,5 @@ def handle_event(event: Any, context: Any = None, skill_id: str | None = None) -
     except (InvalidRequest, TypeError, ValueError, RecursionError):
         log.warning("unreadable Lambda event; answering with an apology")
         return apology()
-    check_skill_id(envelope, skill_id)
+    check_skill_id(event, skill_id)
     return invoke(envelope, context)

@@ -82,10 +82,15 @@ def hear(row: Row) -> Outcome:
         console.say("open muscle twitch guide")
         turn = console.say(row.text)
     slots = {slot["name"]: slot["id"] for slot in turn.slots if slot["status"] == MATCH}
-    intent = turn.match.intent or turn.match.request
+    return judged(row, turn.match.intent or turn.match.request, slots, turn.speech)
+
+
+def judged(row: Row, intent: str, slots: dict[str, str], speech: str) -> Outcome:
+    """The outcome of `row` heard as `intent` and `slots` and answered with `speech`: one judge
+    for the offline console here and for the real Alexa in skill/real_alexa.py."""
     content = load(row.locale)
     number = content.safety["emergency"].split("call ", 1)[1].removesuffix(" now.")
-    return Outcome(row, intent, slots, spoken_kind(content, turn.speech), number in turn.speech)
+    return Outcome(row, intent, slots, spoken_kind(content, speech), number in speech)
 
 
 def _share(right: int, total: int) -> str:

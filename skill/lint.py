@@ -2,7 +2,8 @@
 console's build and certification would refuse, found before anyone uploads anything.
 
 Each rule names the Amazon documentation page it comes from. `python -m skill lint` checks
-interaction_model/*.json and skill-package/skill.json and exits non-zero on any problem.
+interaction_model/*.json and skill-package/skill.json (`--skill-package build/skill-package`: a
+built package) and exits non-zero on any problem.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ MAX_SLOT_VALUE_CHARS = 140
 MAX_SLOT_VALUES = 50_000
 MAX_EXAMPLE_PHRASES = 3
 SLOT = re.compile(r"{([^{}]*)}")
-WORD = r"[^\W\d_]+(?:['.][^\W\d_]*)*"
-"""A word: letters, with apostrophes (what's) or periods (a. b. c.) inside or at the end."""
+WORD = r"(?:(?:[^\W\d_]\.)+|[^\W\d_]+(?:'[^\W\d_]*)*)"
+"""A word: letters with apostrophes inside or at the end (what's, legs'), or an abbreviation of
+single letters each followed by a period (a. b. c., u.s.); a period anywhere else is punctuation."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,8 @@ def utterance_characters(model: dict[str, Any]) -> Found:
         if words and not re.fullmatch(rf"{WORD}(?: {WORD})*", words):
             yield (
                 f"intent {intent}",
-                f"{sample!r}: letters, spaces, apostrophes and periods only (numbers as words)",
+                f"{sample!r}: letters, spaces, apostrophes, and periods only in abbreviations "
+                "such as 'a. b. c.' (numbers as words)",
             )
 
 
@@ -190,9 +193,10 @@ def declared_slots_used(model: dict[str, Any]) -> Found:
 
 
 def utterance_duplicates(model: dict[str, Any]) -> Found:
+    """Alexa hears words, not punctuation: "what's a twitch" and "whats a twitch." are one sample."""
     seen: dict[str, str] = {}
     for intent, sample in samples(model):
-        key = " ".join(sample.lower().split())
+        key = " ".join(re.sub(r"[^\w\s{}]", "", sample.lower()).split())
         if key in seen:
             yield f"intent {intent}", f"{sample!r} is also a sample of {seen[key]}"
         else:
@@ -369,8 +373,12 @@ def lint_project(model_dir: Path = MODEL_DIR, manifest: Path = MANIFEST) -> list
     return problems + lint_manifest(json.loads(manifest.read_text(encoding="utf-8")), models)
 
 
-def main() -> int:
-    problems = lint_project()
+def main(skill_package: Path | None = None) -> int:
+    """Lint this project's models and manifest, or a skill package as `make package` writes it."""
+    if skill_package is None:
+        problems = lint_project()
+    else:
+        problems = lint_project(skill_package / "interactionModels" / "custom", skill_package / "skill.json")
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s); {RULE_COUNT} rules checked")

@@ -5,9 +5,14 @@ would, whether the words launch the skill ("open muscle twitch guide"), ask it s
 go ("ask muscle twitch guide why ..."), or speak inside the session, and then which intent and
 slot values they carry. Each sample utterance becomes a pattern; the slot values and synonyms
 of the model fill its `{Slot}` places. A typed line matches a pattern exactly, or fuzzily
-(rapidfuzz) when the wording, spelling or punctuation is a little off; nothing close enough is
-`AMAZON.FallbackIntent`, as with Alexa. Entity resolution itself stays in the simulator
-(`Simulator.slot`), so a slot value outside its type reaches the skill as ER_SUCCESS_NO_MATCH.
+(rapidfuzz) when the wording, spelling or punctuation is a little off. A long, rambling line that
+no pattern matches as a whole goes to the sample sharing its most telling words and slot types
+(TF-IDF over the samples, slot values standing as their types), provided it names a value of
+ours; and values said anywhere in the line fill the matched intent's empty slots, as Alexa's slot
+tagging does. Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Everything comes
+from the model: no keyword of the resolver's own decides an intent. Entity resolution itself
+stays in the simulator (`Simulator.slot`), so a value outside its type reaches the skill as
+ER_SUCCESS_NO_MATCH.
 """
 
 from __future__ import annotations
@@ -35,8 +40,11 @@ NEAREST_SCORE = 35.0
 """When no sample is close as a whole line (run-on speech, words in another order), the sample
 sharing the most telling words and slot types wins if its cosine similarity (0-100) reaches
 this. Chosen on the tuning half of tests/corpus/utterances.tsv."""
+SLOT_WEIGHT = 2.0
+"""How much more a slot value counts than a word in the nearest-sample match: naming a value
+("a seizure") says more about a request than the words around it."""
 NEAREST_FUZZY_VALUE = 8
-"""The shortest misspelt value (in characters) the nearest-sample match still counts."""
+"""The shortest misspelt value (in characters) that counts outside a matching sample."""
 UNRESOLVED_PENALTY = 5.0
 WORD_PENALTY = 4.0
 """What a slot filled with words outside its type costs a word-for-word match (per slot, plus
@@ -58,8 +66,21 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "okay",
         "please do",
         "yes I would",
+        "go ahead",
+        "yeah go ahead",
+        "that's right",
+        "yes that's right",
     ),
-    "AMAZON.NoIntent": ("no", "nope", "no thanks", "no thank you", "nah", "not now"),
+    "AMAZON.NoIntent": (
+        "no",
+        "nope",
+        "no thanks",
+        "no thank you",
+        "nah",
+        "not now",
+        "I'm good",
+        "nah I'm good",
+    ),
     "AMAZON.RepeatIntent": (
         "repeat",
         "repeat that",
@@ -69,6 +90,8 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "come again",
         "what did you say",
         "pardon",
+        "what was that",
+        "sorry what was that",
     ),
     "AMAZON.HelpIntent": (
         "help",
@@ -85,8 +108,18 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "restart",
         "begin again",
         "from the top",
+        "go back to the beginning",
+        "back to the start",
     ),
-    "AMAZON.PreviousIntent": ("go back", "back", "previous", "back up", "the last one"),
+    "AMAZON.PreviousIntent": (
+        "go back",
+        "back",
+        "previous",
+        "back up",
+        "back up one",
+        "the last one",
+        "go back to the last one",
+    ),
     "AMAZON.NavigateHomeIntent": ("go home", "home", "main menu"),
 }
 """The usual phrasings of Alexa's built-in intents, which a model lists without samples."""
@@ -307,7 +340,7 @@ class Resolver:
                 continue
             for span in self._spans(line, type_name):
                 heard = line.split()[span.start : span.end]
-                if span.score == 100.0 and not used & set(heard):
+                if _telling(span, heard) and not used & set(heard):
                     slots[name] = span.value
                     used |= set(heard)
                     break
@@ -323,7 +356,8 @@ class Resolver:
 
     def _vector(self, terms: list[str]) -> dict[str, float]:
         weights = {
-            term: (1 + math.log(count)) * self.idf.get(term, 0.0) for term, count in Counter(terms).items()
+            term: (1 + math.log(count)) * self.idf.get(term, 0.0) * (SLOT_WEIGHT if term[0] == "<" else 1.0)
+            for term, count in Counter(terms).items()
         }
         norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
         return {term: weight / norm for term, weight in weights.items()}
@@ -335,14 +369,10 @@ class Resolver:
         words = line.split()
         spans = {
             type_name: [
-                span
-                for span in self._spans(line, type_name)
-                if span.score == 100.0 or len(" ".join(words[span.start : span.end])) >= NEAREST_FUZZY_VALUE
+                span for span in self._spans(line, type_name) if _telling(span, words[span.start : span.end])
             ]
             for type_name in self.forms
         }
-        """Values said exactly, or long enough that a near miss is a typo ("dehydraton"), not
-        another word ("score" for "core"): the only evidence when no sample matched as a whole."""
         taken: dict[tuple[int, int], list[str]] = {}
         for type_name, span in sorted(
             ((t, span) for t, found in spans.items() for span in found),
@@ -363,14 +393,15 @@ class Resolver:
                 terms += [f"<{type_name}>" for type_name in taken[found]]
                 position = found[1]
         query = self._vector(terms)
-        score, index = max(
-            (
-                (sum(weight * vector.get(term, 0.0) for term, weight in query.items()), index)
-                for index, vector in enumerate(self.vectors)
-                if _shares_a_slot(query, vector)
-            ),
-            default=(0.0, -1),
-        )
+        scored = [
+            (sum(weight * vector.get(term, 0.0) for term, weight in query.items()), index)
+            for index, vector in enumerate(self.vectors)
+        ]
+        with_slot = [pair for pair in scored if _shares_a_slot(query, self.vectors[pair[1]])]
+        score, index = max(with_slot, default=(0.0, -1))
+        if score < NEAREST_SCORE / 100:
+            literal = [pair for pair in scored if not self.samples[pair[1]].slots]
+            score, index = max(literal, default=(0.0, -1))
         if index < 0:
             return None
         pattern = self.samples[index]
@@ -462,14 +493,18 @@ class Resolver:
         return (score, pattern.literal), match
 
 
+def _telling(span: _Span, heard: list[str]) -> bool:
+    """Whether a value found in a line is evidence enough outside a matching sample: said
+    exactly, or long enough that a near miss is a typo ("dehydraton"), not another word
+    ("score" for "core")."""
+    return span.score == 100.0 or len(" ".join(heard)) >= NEAREST_FUZZY_VALUE
+
+
 def _shares_a_slot(query: dict[str, float], sample: dict[str, float]) -> bool:
-    """A sample with slots counts only if the line names a value of one of its slot types:
-    words alone ("why is my husband twitching") do not make "my husband is having {Emergency}"
-    the nearest. A sample without slots counts on its words."""
-    shared = query.keys() & sample.keys()
-    if any(term.startswith("<") for term in sample):
-        return any(term.startswith("<") for term in shared)
-    return bool(shared)
+    """Whether the line names a value of one of the sample's slot types. Samples that do are
+    tried first; words alone ("why is my husband twitching") never make "my husband is having
+    {Emergency}" the nearest, and samples without slots are tried only when none is close."""
+    return any(term.startswith("<") for term in query.keys() & sample.keys())
 
 
 def _similarity(heard: str, template: str) -> float:

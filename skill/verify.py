@@ -2,8 +2,9 @@
 
 Amazon signs each request body with the key of a certificate whose chain it publishes under
 `https://s3.amazonaws.com/echo.api/`; the web service must check that URL, the chain (trusted
-root, leaf in date, SAN `echo-api.amazon.com`), the `Signature-256` header over the raw body
-and the request timestamp. On AWS Lambda none of this applies: Alexa invokes the function itself.
+root, leaf in date, the exact name `echo-api.amazon.com` among the leaf's names, an RSA key of
+2048 bits or more), the `Signature-256` header over the raw body and the request timestamp. On
+AWS Lambda none of this applies: Alexa invokes the function itself.
 
 Two seams make every check testable offline with real cryptography: the trust store (default:
 certifi's bundle) and the chain loader (url -> PEM bytes; default: a capped HTTPS download).
@@ -24,8 +25,8 @@ import urllib.request
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import IO, Protocol
+from datetime import UTC, datetime, timedelta, timezone
+from typing import IO, Generic, Protocol, TypeVar
 
 import certifi
 from cryptography import x509
@@ -45,10 +46,24 @@ SIGNING_DOMAIN = "echo-api.amazon.com"
 CHAIN_HOST = "s3.amazonaws.com"
 CHAIN_PATH_PREFIX = "/echo.api/"
 PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.S)
+MAX_URL_LENGTH = 200
+"""Amazon's chain URLs are under 100 characters; a longer one is not Amazon's and is refused
+before it is parsed, fetched or remembered."""
 URL_CHARACTERS = re.compile(r"[A-Za-z0-9._~:/-]+")
 """Everything Amazon's chain URLs are made of. Refusing the rest (`%`, `@`, `\\`, `?`, `#`,
 spaces, non-ASCII) removes whole families of parser confusion before any parsing happens."""
 
+MIN_RSA_BITS = 2048
+"""Amazon signs with 2048-bit RSA; anything shorter is no proof today (web PKI path validation
+itself accepts a 1024-bit leaf)."""
+
+ISO_TIMESTAMP = re.compile(
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
+    r"T(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?:[.](?P<fraction>[0-9]{1,9}))?"
+    r"(?:Z|(?P<sign>[+-])(?P<offset_hours>[0-9]{2}):(?P<offset_minutes>[0-9]{2}))"
+)
+"""A request timestamp as Alexa writes it: date, time, optional fractions, then `Z` or an offset.
+Nothing is filled in from the machine's clock, so a time without a date cannot pass."""
 TIMESTAMP_TOLERANCE = timedelta(seconds=150)
 SKILL_EVENT_TOLERANCE = timedelta(hours=1)
 """Amazon delivers skill events (`AlexaSkillEvent.*`: enabled, disabled, permission changes)
@@ -63,9 +78,17 @@ anyway; failing early answers 400 instead of tying up a worker (see ChainDownloa
 CACHE_SIZE = 16
 """Amazon uses one chain URL at a time (two while it rotates certificates); the bound only
 matters if someone sends many valid-looking URLs."""
+FAILURE_CACHE_SIZE = 256
+"""Failed URLs are remembered apart from good chains, so a stream of made-up URLs can never push
+Amazon's chain out of the cache."""
+FAILURE_MEMORY = timedelta(seconds=60)
+"""How long a URL whose chain could not be fetched or trusted answers with that failure without
+another download: long enough that repeating one bad URL costs one download a minute, short
+enough that a passing S3 fault heals by itself."""
 
 Clock = Callable[[], datetime]
 ChainLoader = Callable[[str], bytes]
+V = TypeVar("V")
 
 
 class Headers(Protocol):
@@ -89,6 +112,8 @@ def check_chain_url(url: str) -> str:
     """Apply Amazon's rules to a SignatureCertChainUrl and return the normalised URL, the only
     URL ever fetched or used as a cache key (so `/echo.api/../echo.api/x` and `/echo.api/x`
     share one cached chain)."""
+    if len(url) > MAX_URL_LENGTH:
+        raise VerificationFailed("certificate URL is too long")
     if not URL_CHARACTERS.fullmatch(url):
         raise VerificationFailed("certificate URL has characters Amazon's URLs never have")
     scheme, separator, rest = url.partition("://")
@@ -185,35 +210,100 @@ def default_store() -> Store:
         return load_store(bundle.read())
 
 
-class ChainCache:
-    """Validated signing keys per normalised URL, each until its chain's first expiry.
+class Expiring(Generic[V]):
+    """A bounded map whose values each end at a moment; the least recently used goes first.
+    Not thread-safe by itself: ChainCache holds its lock around every call."""
 
-    Only chains that passed path validation get in, so a cache hit is as good as a fresh
-    validation; the URL rules run before every lookup. Thread-safe for gthread workers."""
-
-    def __init__(self, size: int = CACHE_SIZE) -> None:
+    def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[str, tuple[rsa.RSAPublicKey, datetime]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[V, datetime]] = OrderedDict()
+
+    def get(self, url: str, now: datetime) -> V | None:
+        entry = self._entries.get(url)
+        if entry is None:
+            return None
+        value, until = entry
+        if now >= until:
+            del self._entries[url]
+            return None
+        self._entries.move_to_end(url)
+        return value
+
+    def put(self, url: str, value: V, until: datetime) -> None:
+        self._entries[url] = (value, until)
+        self._entries.move_to_end(url)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+Fetch = Callable[[], tuple[rsa.RSAPublicKey, datetime]]
+"""Downloads and validates one chain: its signing key and the moment the chain stops being valid."""
+
+
+class ChainCache:
+    """What is known about each normalised URL, and the one fetch under way for it.
+
+    A validated signing key is kept until its chain's first expiry; only chains that passed every
+    check get in, so a hit is as good as a fresh validation (the URL rules still run before every
+    lookup). A URL whose chain could not be fetched or trusted answers with that refusal for
+    FAILURE_MEMORY, without another download. Requests that find a fetch for their URL under way
+    wait for its outcome instead of starting their own, so a burst of first requests costs one
+    download. Thread-safe for gthread workers."""
+
+    def __init__(self, size: int = CACHE_SIZE, failure_size: int = FAILURE_CACHE_SIZE) -> None:
+        self._keys: Expiring[rsa.RSAPublicKey] = Expiring(size)
+        self._failures: Expiring[str] = Expiring(failure_size)
+        self._fetches: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def get(self, url: str, now: datetime) -> rsa.RSAPublicKey | None:
+    def key(self, url: str, now: datetime, fetch: Fetch) -> rsa.RSAPublicKey:
+        """The signing key for `url`: known, or from `fetch`, which runs once for all the
+        requests that arrive while it runs. Raises VerificationFailed for a refused chain."""
         with self._lock:
-            entry = self._entries.get(url)
-            if entry is None:
-                return None
-            key, expires = entry
-            if now >= expires:
-                del self._entries[url]
-                return None
-            self._entries.move_to_end(url)
+            key = self._known(url, now)
+            if key is not None:
+                return key
+            if url in self._fetches:
+                log.debug("waiting for the certificate chain download already under way")
+            fetching = self._fetches.setdefault(url, threading.Lock())
+        with fetching:
+            with self._lock:
+                key = self._known(url, now)
+            if key is not None:
+                return key
+            try:
+                key, until = fetch()
+            except VerificationFailed as failure:
+                self._settle(url, str(failure), now + FAILURE_MEMORY)
+                raise
+            self._settle(url, key, until)
             return key
 
-    def put(self, url: str, key: rsa.RSAPublicKey, expires: datetime) -> None:
+    def _known(self, url: str, now: datetime) -> rsa.RSAPublicKey | None:
+        """The cached key, None if nothing is known; raises a remembered refusal. Lock held."""
+        failure = self._failures.get(url, now)
+        if failure is not None:
+            raise VerificationFailed(failure)
+        return self._keys.get(url, now)
+
+    def _settle(self, url: str, outcome: rsa.RSAPublicKey | str, until: datetime) -> None:
+        """Store a fetch's outcome (a key, or a refusal's reason) and end the fetch in one step,
+        so a request arriving in between finds one or the other, never neither."""
         with self._lock:
-            self._entries[url] = (key, expires)
-            self._entries.move_to_end(url)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            if isinstance(outcome, str):
+                self._failures.put(url, outcome, until)
+            else:
+                self._keys.put(url, outcome, until)
+            self._fetches.pop(url, None)
+
+
+def dns_names(certificate: x509.Certificate) -> list[str]:
+    """The DNS names a certificate's subjectAltName lists, exactly as written (wildcards too)."""
+    try:
+        names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return []
+    return names.get_values_for_type(x509.DNSName)
 
 
 class RequestVerifier:
@@ -252,12 +342,14 @@ class RequestVerifier:
             raise VerificationFailed("signature does not match the body") from error
 
     def signing_key(self, url: str) -> rsa.RSAPublicKey:
-        """The leaf's public key for an already checked URL: cached, or downloaded and
-        validated now."""
+        """The leaf's public key for an already checked URL: cached, or fetched and validated
+        now, once however many requests ask for it meanwhile."""
         now = self.clock()
-        key = self.cache.get(url, now)
-        if key is not None:
-            return key
+        return self.cache.key(url, now, lambda: self.fetch_key(url, now))
+
+    def fetch_key(self, url: str, now: datetime) -> tuple[rsa.RSAPublicKey, datetime]:
+        """Download the chain at `url` and validate it at `now`: the leaf's key, and the moment
+        the first certificate in the chain expires."""
         try:
             pem = self.loader(url)
         except VerificationFailed:
@@ -279,23 +371,44 @@ class RequestVerifier:
         except VerificationError as error:
             log.warning("certificate chain rejected: %s", error)
             raise VerificationFailed("certificate chain is not trusted") from error
+        # Web PKI rules let `*.amazon.com` stand for the name; Amazon's rule is the name itself.
+        if SIGNING_DOMAIN not in dns_names(leaf):
+            raise VerificationFailed(f"signing certificate does not name {SIGNING_DOMAIN}")
         leaf_key = leaf.public_key()
         if not isinstance(leaf_key, rsa.RSAPublicKey):
             raise VerificationFailed("signing certificate has no RSA key")
-        self.cache.put(url, leaf_key, min(cert.not_valid_after_utc for cert in chain))
-        return leaf_key
+        if leaf_key.key_size < MIN_RSA_BITS:
+            raise VerificationFailed(f"signing certificate's RSA key is shorter than {MIN_RSA_BITS} bits")
+        return leaf_key, min(cert.not_valid_after_utc for cert in chain)
 
 
 # The timestamp -------------------------------------------------------------------------------
 
 
-def check_timestamp(timestamp: datetime | None, request_type: str | None, now: datetime) -> None:
-    """Refuse replays: the request must be recent (an hour for skill events, else 150 s)."""
+def parse_timestamp(value: object) -> datetime:
+    """A request timestamp as Alexa writes it (ISO_TIMESTAMP); anything else is refused."""
+    match = ISO_TIMESTAMP.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise VerificationFailed("request timestamp is not an ISO 8601 date and time")
+    year, month, day, hour, minute, second = (
+        int(match[part]) for part in ("year", "month", "day", "hour", "minute", "second")
+    )
+    microsecond = int((match["fraction"] or "").ljust(6, "0")[:6])
+    offset = timedelta(hours=int(match["offset_hours"] or 0), minutes=int(match["offset_minutes"] or 0))
+    try:
+        zone = timezone(-offset if match["sign"] == "-" else offset)
+        return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=zone)
+    except ValueError as error:  # no such date or time, or an offset of a day or more
+        raise VerificationFailed("request timestamp is not an ISO 8601 date and time") from error
+
+
+def check_timestamp(timestamp: object, request_type: object, now: datetime) -> None:
+    """Refuse replays: the request must be recent (an hour for skill events, else 150 s). Both
+    values come straight from the request JSON, so either may be of any JSON type."""
     if timestamp is None:
         raise VerificationFailed("request has no timestamp")
-    if timestamp.tzinfo is None:
-        timestamp = timestamp.replace(tzinfo=UTC)
-    skill_event = (request_type or "").startswith("AlexaSkillEvent.")
+    moment = parse_timestamp(timestamp)
+    skill_event = isinstance(request_type, str) and request_type.startswith("AlexaSkillEvent.")
     tolerance = SKILL_EVENT_TOLERANCE if skill_event else TIMESTAMP_TOLERANCE
-    if abs(now - timestamp) > tolerance:
+    if abs(now - moment) > tolerance:
         raise VerificationFailed("request timestamp is too far from now")

@@ -17,7 +17,15 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from skill.entry import InvalidRequest, WrongSkill, check_skill_id, configured_skill_id, invoke, parse
+from skill.entry import (
+    InvalidRequest,
+    WrongSkill,
+    check_skill_id,
+    configured_skill_id,
+    field,
+    invoke,
+    parse,
+)
 from skill.verify import (
     ChainLoader,
     Clock,
@@ -126,11 +134,10 @@ def create_app(
         try:
             if verifier is not None:
                 verifier.verify_signature(request.headers, body)
-            envelope = parse(body)
+            data, envelope = parse(body)
             if verify_timestamp:
-                timestamp = getattr(envelope.request, "timestamp", None)
-                check_timestamp(timestamp, getattr(envelope.request, "object_type", None), clock())
-            check_skill_id(envelope, skill_id)
+                check_timestamp(field(data, "request", "timestamp"), field(data, "request", "type"), clock())
+            check_skill_id(data, skill_id)
         except (VerificationFailed, InvalidRequest, WrongSkill) as error:
             return refuse(400, str(error))
         return jsonify(invoke(envelope))

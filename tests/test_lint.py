@@ -91,6 +91,8 @@ BREAKS: dict[str, list[Callable[[dict[str, Any]], None]]] = {
         add_sample("TellMeMore", "tell me 2 more"),
         add_sample("TellMeMore", "more, please"),
         add_sample("TellMeMore", "more?"),
+        add_sample("WhatIsTwitch", "what is a twitch exactly."),
+        add_sample("TellMeMore", "tell me. more"),
     ],
     "utterance-length": [add_sample("TellMeMore", "tell me more " * 20)],
     "utterance-slot-syntax": [
@@ -105,6 +107,8 @@ BREAKS: dict[str, list[Callable[[dict[str, Any]], None]]] = {
     "utterance-duplicates": [
         add_sample("TellMeMore", "Tell me   more"),
         add_sample("HowToPrevent", "what is a twitch"),
+        add_sample("HowToPrevent", "whats the reason for muscle twitches"),
+        add_sample("HowToPrevent", "what's the reason, for muscle twitches."),
     ],
     "utterance-not-only-a-slot": [add_sample("WhyTwitching", "{Cause}")],
     "slot-types-declared": [
@@ -199,3 +203,9 @@ def test_manifest_names_the_right_emergency_number_per_locale() -> None:
     privacy = MANIFEST_JSON["manifest"]["privacyAndCompliance"]
     assert privacy["usesPersonalInfo"] is False and privacy["isChildDirected"] is False
     assert MANIFEST_JSON["manifest"]["apis"]["custom"]["interfaces"] == [{"type": "ALEXA_PRESENTATION_APL"}]
+
+
+def test_periods_pass_in_abbreviations_and_apostrophes_in_words() -> None:
+    model = copy.deepcopy(GOOD)
+    add_sample("TellMeMore", "tell me more about the u.s. and a. b. c. guides' advice")(model)
+    assert [p for p in lint_model(model) if p.rule == "utterance-characters"] == []

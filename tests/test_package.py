@@ -1,32 +1,38 @@
-"""`make package`: the skill package the console takes, and a Lambda zip that runs on its own.
+"""`make package`: one build/ folder for the ASK CLI, Alexa-hosted skills and the consoles.
 
-The zip is built once (pip installs Lambda's dependencies into it), unzipped, and imported by a
-fresh interpreter that sees only the unzipped folder and the standard library, never this
-project's virtual environment: it must answer a real LaunchRequest as Lambda would run it.
+Each bundle is built once and run by a fresh interpreter that sees only the unpacked folder and
+the standard library, never this project's virtual environment, as Lambda would run it: the
+Lambda zip as it is, and the Alexa-hosted code after pip installs its requirements.txt into an
+empty folder, as the hosted build does.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from skill.lint import lint_manifest, read_models
-from skill.package import package, skill_package
-from skill.simulator import Simulator
+from skill.console import Console
+from skill.lint import lint_manifest, lint_project, read_models
+from skill.package import HANDLER, HOSTED_IMPORT_MAX_FILES, HOSTED_ZIP, LAMBDA_ZIP, package, skill_package
+from tests.ask_cli import ask_cli_root, check_project
 
-RUN_IN_LAMBDA_FOLDER = """
-import json, sys
+RUN_HANDLER = """
+import importlib, json, sys
 assert not any("site-packages" in path for path in sys.path), sys.path
 sys.path.insert(0, sys.argv[1])
-from skill.lambda_function import lambda_handler
-print(json.dumps(lambda_handler(json.load(sys.stdin), None)))
+module, function = sys.argv[2].rsplit(".", 1)
+handler = getattr(importlib.import_module(module), function)
+print(json.dumps([handler(event, None) for event in json.load(sys.stdin)]))
 print(json.dumps(sorted(name.split(".")[0] for name in sys.modules)))
 """
+EMERGENCY = "ask muscle twitch guide I have chest pain"
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +42,60 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_skill_package_has_manifest_models_and_icons_and_passes_the_linter(build: Path) -> None:
+def run_isolated(folder: Path, events: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Answers from `folder`'s handler in an interpreter without site-packages, and the modules
+    it loaded."""
+    finished = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", RUN_HANDLER, str(folder), HANDLER],
+        input=json.dumps(events),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    answers, modules = (json.loads(line) for line in finished.stdout.splitlines())
+    return answers, modules
+
+
+def launch_and_emergency() -> list[dict[str, Any]]:
+    """A LaunchRequest and the emergency one-shot, as Alexa would send them on en-US."""
+    return [Console().say("open muscle twitch guide").request, Console().say(EMERGENCY).request]
+
+
+def speech(answer: dict[str, Any]) -> str:
+    return str(answer["response"]["outputSpeech"]["ssml"])
+
+
+def check_launch_and_emergency(answers: list[dict[str, Any]]) -> None:
+    launch, emergency = answers
+    assert "Muscle Twitch Guide" in speech(launch)
+    assert launch["response"]["shouldEndSession"] is False
+    assert "nine one one" in speech(emergency) or "911" in speech(emergency)
+
+
+def test_skill_package_has_manifest_models_and_icons_and_no_endpoint(build: Path) -> None:
     root = build / "skill-package"
     manifest = json.loads((root / "skill.json").read_text())
     models = read_models(root / "interactionModels" / "custom")
     assert sorted(models) == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
-    assert lint_manifest(manifest, models) == []
+    assert lint_project(root / "interactionModels" / "custom", root / "skill.json") == []
+    assert "endpoint" not in manifest["manifest"]["apis"]["custom"], "no made-up function"
     for info in manifest["manifest"]["publishingInformation"]["locales"].values():
         for icon in (info["smallIconUri"], info["largeIconUri"]):
             assert (root / icon.removeprefix("file://")).read_bytes().startswith(b"\x89PNG")
 
 
-def test_the_manifest_can_name_your_lambda_function(tmp_path: Path) -> None:
+def test_ask_resources_name_the_skill_package_the_code_and_the_lambda_deployer(build: Path) -> None:
+    profile = json.loads((build / "ask-resources.json").read_text())["profiles"]["default"]
+    assert (build / profile["skillMetadata"]["src"] / "skill.json").is_file()
+    assert (build / profile["code"]["default"]["src"] / "requirements.txt").is_file()
+    infrastructure = profile["skillInfrastructure"]
+    assert infrastructure["type"] == "@ask-cli/lambda-deployer"
+    assert infrastructure["userConfig"]["handler"] == HANDLER
+    assert "sourceLambda" not in infrastructure["userConfig"]
+
+
+def test_a_lambda_arn_goes_into_the_manifest_and_the_deployer(tmp_path: Path) -> None:
     arn = "arn:aws:lambda:eu-west-1:210987654321:function:muscle-twitch-guide"
     manifest = json.loads((skill_package(tmp_path, arn) / "skill.json").read_text())
     assert manifest["manifest"]["apis"]["custom"]["endpoint"] == {"uri": arn}
@@ -56,38 +104,102 @@ def test_the_manifest_can_name_your_lambda_function(tmp_path: Path) -> None:
             skill_package(tmp_path, wrong)
 
 
-def test_zip_holds_only_what_runs(build: Path) -> None:
-    names = zipfile.ZipFile(build / "muscle-twitch-guide-lambda.zip").namelist()
+def test_python_m_skill_package_says_who_fills_the_endpoint(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skill import package as package_module
+
+    monkeypatch.setattr(package_module, "BUILD", tmp_path)
+    monkeypatch.setattr(package_module, "install_dependencies", lambda target: None)
+    assert package_module.main() == 0
+    out = capsys.readouterr().out
+    assert "endpoint: none in skill.json" in out and "ask deploy" in out
+    arn = "arn:aws:lambda:us-east-1:210987654321:function:mine"
+    assert package_module.main(arn) == 0
+    resources = json.loads((tmp_path / "ask-resources.json").read_text())
+    user_config = resources["profiles"]["default"]["skillInfrastructure"]["userConfig"]
+    assert user_config["sourceLambda"] == {"arn": arn}
+
+
+def test_lambda_zip_holds_only_what_runs(build: Path) -> None:
+    names = zipfile.ZipFile(build / LAMBDA_ZIP).namelist()
     tops = {name.split("/")[0] for name in names}
-    assert {"skill", "responses", "ask_sdk_core", "ask_sdk_model"} <= tops
+    assert {"lambda_function.py", "skill", "responses", "ask_sdk_core", "ask_sdk_model"} <= tops
     for absent in ("tests", "flask", "gunicorn", "rapidfuzz", "werkzeug", "cryptography", "bin"):
         assert absent not in tops
-    for absent in (
-        "skill/web.py",
-        "skill/verify.py",
-        "skill/console/",
-        "skill/simulator.py",
-        "skill/lint.py",
-    ):
+    tools = ("skill/web.py", "skill/verify.py", "skill/console/", "skill/simulator.py", "skill/lint.py")
+    for absent in tools:
         assert not any(name.startswith(absent) for name in names)
     assert not any("__pycache__" in name for name in names)
 
 
-def test_unzipped_bundle_answers_a_launch_request_without_the_project_environment(
+def test_unzipped_lambda_bundle_answers_without_the_project_environment(build: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(build / LAMBDA_ZIP) as archive:
+        archive.extractall(tmp_path)
+    answers, modules = run_isolated(tmp_path, launch_and_emergency())
+    check_launch_and_emergency(answers)
+    assert "flask" not in modules and "cryptography" not in modules
+
+
+def test_hosted_code_zip_is_our_code_and_requirements_within_the_import_limit(build: Path) -> None:
+    names = zipfile.ZipFile(build / HOSTED_ZIP).namelist()
+    assert len(names) <= HOSTED_IMPORT_MAX_FILES
+    assert {"lambda_function.py", "requirements.txt"} <= set(names)
+    tops = {name.split("/")[0] for name in names}
+    assert tops == {"lambda_function.py", "requirements.txt", "skill", "responses"}
+    assert sorted(names) == sorted(
+        str(path.relative_to(build / "lambda")) for path in (build / "lambda").rglob("*") if path.is_file()
+    ), "the zip is the lambda/ folder of the hosted layout, file for file"
+
+
+def test_hosted_project_installs_its_requirements_and_answers_from_that_folder_alone(
     build: Path, tmp_path: Path
 ) -> None:
-    with zipfile.ZipFile(build / "muscle-twitch-guide-lambda.zip") as archive:
-        archive.extractall(tmp_path)
-    event = Simulator(lambda _: {}).envelope({"type": "LaunchRequest"})
-    finished = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", RUN_IN_LAMBDA_FOLDER, str(tmp_path)],
-        input=json.dumps(event),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    answer, modules = (json.loads(line) for line in finished.stdout.splitlines())
-    assert "Muscle Twitch Guide" in answer["response"]["outputSpeech"]["ssml"]
-    assert answer["response"]["shouldEndSession"] is False
-    assert "flask" not in modules and "cryptography" not in modules
+    """As the hosted build does: pip installs requirements.txt next to the code, nothing else."""
+    folder = tmp_path / "lambda"
+    with zipfile.ZipFile(build / HOSTED_ZIP) as archive:
+        archive.extractall(folder)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
+         "--target", str(folder), "-r", str(folder / "requirements.txt")],
+        check=True, timeout=300,
+    )  # fmt: skip
+    answers, _ = run_isolated(folder, launch_and_emergency())
+    check_launch_and_emergency(answers)
+
+
+def test_hosted_layout_is_skill_package_beside_lambda_and_passes_the_linter(build: Path) -> None:
+    root = build / "skill-package"
+    assert (build / "lambda" / "lambda_function.py").is_file()
+    manifest = json.loads((root / "skill.json").read_text())
+    assert lint_manifest(manifest, read_models(root / "interactionModels" / "custom")) == []
+    done = subprocess.run(
+        [sys.executable, "-m", "skill", "lint", "--skill-package", str(root)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout
+    assert "0 problem(s)" in done.stdout
+
+
+def test_the_ask_cli_loads_the_project_and_its_build_answers(build: Path, tmp_path: Path) -> None:
+    """ask-cli's own loaders read build/ as `ask deploy` would, and its python-pip build flow
+    (pip install -r requirements.txt -t ., then zip) makes a bundle that answers on its own."""
+    cli = ask_cli_root()
+    if isinstance(cli, str):
+        pytest.skip(cli)
+    project = tmp_path / "project"
+    shutil.copytree(build, project, ignore=shutil.ignore_patterns("*.zip"))
+    report = check_project(cli, project)
+    assert report["skillMetadataSrc"] == "./skill-package"
+    assert report["codeRegions"] == ["default"] and report["codeSrc"] == "./lambda"
+    assert report["infrastructure"] == "@ask-cli/lambda-deployer"
+    assert report["userConfig"]["handler"] == HANDLER and report["userConfig"]["runtime"] == "python3.11"
+    assert report["apis"] == ["custom"]
+    assert sorted(report["locales"]) == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
+    assert report["buildFlow"] == "PythonPipBuildFlow"
+    assert report["buildError"] is None
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(report["buildZip"]) as archive:
+        archive.extractall(unpacked)
+    answers, _ = run_isolated(unpacked, launch_and_emergency())
+    check_launch_and_emergency(answers)

@@ -475,7 +475,7 @@ def test_parse_reads_text_and_bytes_and_names_what_it_refuses() -> None:
     event = Simulator(lambda _: {}).envelope({"type": "LaunchRequest"})
     text = json.dumps(event)
     for payload in (text, text.encode()):
-        assert parse(payload).request.object_type == "LaunchRequest"
+        assert parse(payload).envelope.request.object_type == "LaunchRequest"
     refusals = [
         ("{", "request body is not an Alexa request envelope"),
         ("[]", "request body is not an Alexa request envelope"),

@@ -22,12 +22,12 @@ BUILT_INS = {"AMAZON.FallbackIntent", "SessionEndedRequest"}
 
 FLOORS = {
     # (split, measure): lowest share allowed
-    ("tune", "intent"): 0.81,
-    ("held", "intent"): 0.76,
+    ("tune", "intent"): 0.86,
+    ("held", "intent"): 0.80,
     ("tune", "emergency"): 0.96,
-    ("held", "emergency"): 0.74,
+    ("held", "emergency"): 0.80,
     ("tune", "emergency number said"): 0.96,
-    ("held", "emergency number said"): 0.86,
+    ("held", "emergency number said"): 0.84,
 }
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 
-from harness.signing import ChainServer, body_of, envelope, make_app, post, signed_invoke, tampered
+from harness.signing import SKILL_ID, ChainServer, body_of, envelope, make_app, post, signed_invoke, tampered
 from skill.simulator import Simulator
 from skill.web import MAX_BODY_BYTES, ConfigError, create_app
+from tests.alexa_rules import check_response
 
 ENV_NAMES = ("ALEXA_SKILL_ID", "ALLOW_ANY_SKILL_ID", "ASK_SDK_VERIFY_SIGNATURE", "ASK_SDK_VERIFY_TIMESTAMP")
 
@@ -151,6 +153,49 @@ def test_another_skill_id_is_refused() -> None:
     response = post(make_app().test_client(), body)
     assert response.status_code == 400
     assert response.get_json() == {"error": "request is for a different skill"}
+
+
+def test_the_skill_id_is_read_from_the_json_not_from_sdk_attributes() -> None:
+    """The SDK copies unknown keys onto its model objects: `application_id` beside
+    `applicationId` would overwrite the id the SDK read. The check reads the JSON."""
+    payload = envelope(application_id="amzn1.ask.skill.someone-else")
+    for holder in (payload["context"]["System"], payload["session"]):
+        holder["application"]["application_id"] = SKILL_ID
+    response = post(make_app().test_client(), body_of(payload))
+    assert response.get_json() == {"error": "request is for a different skill"}
+
+
+@pytest.mark.parametrize("verify", [True, False], ids=["verification on", "verification off"])
+@pytest.mark.parametrize(
+    "request_fields",
+    [{"object_type": True}, {"object_type": ["LaunchRequest"]}, {"timestamp": "2024-01-01T00:00:00+99:00"}],
+    ids=["object_type true", "object_type list", "offset +99:00"],
+)
+def test_request_fields_that_answered_500_answer_200_or_400(
+    request_fields: dict[str, Any], verify: bool
+) -> None:
+    """Each of these answered 500 before (issue 14), signed, with verification on or off."""
+    payload = envelope()
+    payload["request"].update(request_fields)
+    client = make_app(ASK_SDK_VERIFY_SIGNATURE=verify, ASK_SDK_VERIFY_TIMESTAMP=verify).test_client()
+    response = post(client, body_of(payload))
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        check_response(response.get_json())
+
+
+@pytest.mark.parametrize("where", [(), ("request",), ("context", "System"), ("session",)])
+def test_python_internal_keys_are_refused_with_400(where: tuple[str, ...]) -> None:
+    """The SDK's deserializer setattr()s every key it does not know onto its model objects, so
+    `"__dict__": {}` would wipe an object's attributes (found by make fuzz through Lambda)."""
+    payload = envelope()
+    holder = payload
+    for key in where:
+        holder = holder[key]
+    holder["__dict__"] = {}
+    response = post(make_app().test_client(), body_of(payload))
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "request JSON has a Python-internal key (__...)"}
 
 
 def test_refusals_are_logged_without_the_body(caplog: pytest.LogCaptureFixture) -> None:

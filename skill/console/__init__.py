@@ -54,6 +54,28 @@ def _spoken(speech: dict[str, Any] | None) -> str:
     return plain(speech["ssml"]) if speech and "ssml" in speech else ""
 
 
+def heard_slots(envelope: dict[str, Any]) -> list[dict[str, str]]:
+    """The filled slots of a request envelope (ours or one the real Alexa sent), each with the
+    words heard, entity resolution's status and the entity id it resolved to ("" for none)."""
+    intent = envelope.get("request", {}).get("intent") or {}
+    found = []
+    for slot in (intent.get("slots") or {}).values():
+        if "value" not in slot:
+            continue
+        authorities = (slot.get("resolutions") or {}).get("resolutionsPerAuthority") or [{}]
+        resolution = authorities[0]
+        values = resolution.get("values") or [{}]
+        found.append(
+            {
+                "name": slot["name"],
+                "value": slot["value"],
+                "status": (resolution.get("status") or {}).get("code", ""),
+                "id": values[0].get("value", {}).get("id", ""),
+            }
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class Turn:
     """One exchange: what was typed, what Alexa made of it, and the envelopes both ways."""
@@ -100,23 +122,7 @@ class Turn:
     @property
     def slots(self) -> list[dict[str, str]]:
         """The slots the skill received, with Alexa's entity-resolution verdict on each."""
-        intent = self.request["request"].get("intent") or {}
-        found = []
-        for slot in (intent.get("slots") or {}).values():
-            if "value" not in slot:
-                continue
-            authorities = (slot.get("resolutions") or {}).get("resolutionsPerAuthority") or [{}]
-            resolution = authorities[0]
-            values = resolution.get("values") or [{}]
-            found.append(
-                {
-                    "name": slot["name"],
-                    "value": slot["value"],
-                    "status": (resolution.get("status") or {}).get("code", ""),
-                    "id": values[0].get("value", {}).get("id", ""),
-                }
-            )
-        return found
+        return heard_slots(self.request)
 
     def view(self) -> dict[str, Any]:
         """Everything the page shows, JSON-ready."""
