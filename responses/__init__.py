@@ -4,6 +4,8 @@ Plain Python with no Alexa SDK import: give it a locale, a topic and the convers
 get back a Reply. `skill/` turns that into Alexa's response JSON.
 """
 
+from __future__ import annotations
+
 from responses.content import DEFAULT_LOCALE, SUPPORTED_LOCALES, load, supported_locale
 from responses.conversation import Conversation
 from responses.guide import Guide

@@ -8,13 +8,17 @@ cached per process and shared by every request.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Dict
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python before 3.11, such as Alexa-hosted's 3.8: the backport
+    import tomli as tomllib  # type: ignore[no-redef]
 
 CONTENT_DIR = Path(__file__).parent / "content"
 BASE_LANGUAGE = "en"
@@ -82,7 +86,7 @@ def supported_locale(locale: object) -> str:
     return DEFAULT_LOCALE
 
 
-class _KeepUnknown(dict[str, str]):
+class _KeepUnknown(Dict[str, str]):
     """Fill known placeholders, leave the rest (like {sign}) for later."""
 
     def __missing__(self, key: str) -> str:
@@ -124,7 +128,7 @@ def _topic(key: str, raw: Mapping[str, Any]) -> Topic:
     return Topic(key=key, offer=offer, **fields)
 
 
-@cache
+@lru_cache(maxsize=None)
 def load(locale: str) -> Content:
     """Content for a request locale (unknown locales get US English), parsed once per process."""
     locale = supported_locale(locale)

@@ -50,6 +50,6 @@ class Reply:
         points = raw.get("points")
         if not (title is None or isinstance(title, str)) or not isinstance(text, str):
             return None
-        if not isinstance(points, list | tuple) or not all(isinstance(p, str) for p in points):
+        if not isinstance(points, (list, tuple)) or not all(isinstance(p, str) for p in points):
             return None
         return cls(raw["ssml"], reprompt, title, text, tuple(points))

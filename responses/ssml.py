@@ -4,6 +4,8 @@ Every string the skill speaks passes through `speak`, which escapes it and wraps
 `<speak>` document, so no handler or content file ever writes markup by hand.
 """
 
+from __future__ import annotations
+
 from html import escape, unescape
 
 MAX_SSML_CHARS = 8000
@@ -32,7 +34,7 @@ def is_speech(ssml: object) -> bool:
     said again."""
     if not isinstance(ssml, str) or not ssml.startswith("<speak>") or not ssml.endswith("</speak>"):
         return False
-    body = ssml.removeprefix("<speak>").removesuffix("</speak>")
+    body = ssml[len("<speak>") : -len("</speak>")]
     if not body:
         return False
     try:

@@ -87,7 +87,7 @@ def containers(value: object) -> Iterator[tuple[dict[str, Any] | list[Any], int]
     pending = [(value, 1)]
     while pending:
         node, level = pending.pop()
-        if isinstance(node, dict | list):
+        if isinstance(node, (dict, list)):
             yield node, level
             children = node.values() if isinstance(node, dict) else node
             pending.extend((child, level + 1) for child in children)
@@ -126,7 +126,7 @@ def parse(payload: str | bytes) -> Parsed:
     except (UnicodeDecodeError, ValueError, TypeError, RecursionError) as error:
         raise InvalidRequest("request body is not an Alexa request envelope") from error
     envelope = envelope_of(data, text)
-    return Parsed(cast(dict[str, Any], data), envelope)
+    return Parsed(cast("dict[str, Any]", data), envelope)
 
 
 def envelope_of(data: object, text: str) -> RequestEnvelope:
@@ -174,14 +174,14 @@ def check_skill_id(data: object, expected: str | None) -> None:
 def invoke(envelope: RequestEnvelope, context: Any = None) -> dict[str, Any]:
     """Run the skill on a parsed envelope and return the response as JSON-ready data."""
     response = SKILL.invoke(request_envelope=envelope, context=context)
-    return cast(dict[str, Any], SKILL.serializer.serialize(response))
+    return cast("dict[str, Any]", SKILL.serializer.serialize(response))
 
 
 def apology() -> dict[str, Any]:
     """The spoken answer for a payload too broken to dispatch (Lambda has no HTTP 400)."""
     reply = Guide(load(DEFAULT_LOCALE)).error(Conversation())
     envelope = ResponseEnvelope(version="1.0", response=render(ResponseFactory(), reply, False))
-    return cast(dict[str, Any], SKILL.serializer.serialize(envelope))
+    return cast("dict[str, Any]", SKILL.serializer.serialize(envelope))
 
 
 def handle_event(event: Any, context: Any = None, skill_id: str | None = None) -> dict[str, Any]:

@@ -15,7 +15,9 @@ calls (and the AWS Lambda console's default handler name), so one handler name s
 Lambda runs only `skill.lambda_function` and what it imports (the handlers and the response
 layer); the web service, request verification, console, simulator and tools stay out, and so do
 Flask, gunicorn and rapidfuzz. The Lambda zip's dependencies are manylinux wheels for CPython 3.11
-on x86_64, Lambda's `python3.11` runtime (choose x86_64 architecture for the function).
+on x86_64, Lambda's `python3.11` runtime (choose x86_64 architecture for the function). That code
+also runs on Python 3.8, the Alexa-hosted runtime, which no file here can choose: it is set when
+the hosted skill is created (tests/test_hosted_python.py checks the code for 3.8).
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ LOADED_FILES = (
     "print(json.dumps([getattr(module, '__file__', None) for module in list(sys.modules.values())]))"
 )
 """Run by a fresh interpreter: the file of every module that importing the handler loads."""
-LAMBDA_REQUIREMENTS = ("ask-sdk-core>=1.19,<2",)
+LAMBDA_REQUIREMENTS = ("ask-sdk-core>=1.19,<2", 'tomli>=1.1; python_version < "3.11"')
+"""What build/lambda/requirements.txt asks for; tomli stands in for tomllib on Alexa-hosted's 3.8."""
 LAMBDA_PLATFORM = ("--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--implementation", "cp")
 LAMBDA_RUNTIME = "python3.11"
 HANDLER = "lambda_function.lambda_handler"

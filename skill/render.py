@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ APL_DOCUMENT = Path(__file__).parent / "apl" / "topic.json"
 APL_TOKEN = "muscleTwitchGuideTopic"
 
 
-@cache
+@lru_cache(maxsize=None)
 def apl_document() -> dict[str, Any]:
     with APL_DOCUMENT.open(encoding="utf-8") as handle:
         document: dict[str, Any] = json.load(handle)

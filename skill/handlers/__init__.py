@@ -4,6 +4,8 @@ Specific before general: questions, then built-in moves, then lifecycle requests
 catch-all last. The exception handler answers anything that raises on the way.
 """
 
+from __future__ import annotations
+
 from random import Random
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler

@@ -11,9 +11,7 @@ from responses import Conversation, Guide, Reply
 from skill.handlers.base import GuideHandler
 from skill.intents import intent_name
 
-Move = Callable[[Guide, Conversation], Reply]
-
-INTENT_MOVES: dict[str, Move] = {
+INTENT_MOVES: dict[str, Callable[[Guide, Conversation], Reply]] = {
     "AMAZON.HelpIntent": Guide.help,
     "AMAZON.YesIntent": Guide.accept,
     "AMAZON.NoIntent": Guide.decline,
