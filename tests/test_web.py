@@ -11,10 +11,21 @@ import pytest
 
 from harness.signing import SKILL_ID, ChainServer, body_of, envelope, make_app, post, signed_invoke, tampered
 from skill.simulator import Simulator
-from skill.web import MAX_BODY_BYTES, ConfigError, create_app
+from skill.web import MAX_BODY_BYTES, ConfigError, create_app, env_flag, settings_from_env
 from tests.alexa_rules import check_response
 
-ENV_NAMES = ("ALEXA_SKILL_ID", "ALLOW_ANY_SKILL_ID", "ASK_SDK_VERIFY_SIGNATURE", "ASK_SDK_VERIFY_TIMESTAMP")
+ENV_NAMES = (
+    "ALEXA_SKILL_ID",
+    "ALLOW_ANY_SKILL_ID",
+    "ASK_SDK_VERIFY_SIGNATURE",
+    "ASK_SDK_VERIFY_TIMESTAMP",
+    "CONSOLE_ENABLED",
+)
+
+
+def web_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What the web layer logged, message by message (exact text, not a substring)."""
+    return [record.getMessage() for record in caplog.records if record.name == "skill.web"]
 
 
 @pytest.fixture
@@ -205,8 +216,10 @@ def test_refusals_are_logged_without_the_body(caplog: pytest.LogCaptureFixture) 
     with caplog.at_level(logging.DEBUG):
         post(client, body_of(payload))
         post(client, body_of(payload), {"Content-Type": "application/json"})
-    assert "refused request: request is for a different skill" in caplog.text
-    assert "refused request: no SignatureCertChainUrl header" in caplog.text
+    assert web_log(caplog) == [
+        "refused request: request is for a different skill",
+        "refused request: no SignatureCertChainUrl header",
+    ]
     assert user_id not in caplog.text
     assert "sessionId" not in caplog.text
 
@@ -253,8 +266,12 @@ def test_a_mistyped_switch_stops_the_start(clean_env: pytest.MonkeyPatch, value:
 
 
 def test_production_refuses_to_start_without_a_skill_id(clean_env: pytest.MonkeyPatch) -> None:
-    with pytest.raises(ConfigError, match="ALEXA_SKILL_ID is not set"):
+    with pytest.raises(ConfigError) as refused:
         create_app(production=True)
+    assert str(refused.value) == (
+        "ALEXA_SKILL_ID is not set: set it to the skill id from the developer console, "
+        "or set ALLOW_ANY_SKILL_ID=true to serve requests for any skill"
+    )
     clean_env.setenv("ALLOW_ANY_SKILL_ID", "true")
     assert create_app(production=True).config["ALEXA_SKILL_ID"] is None
 
@@ -272,3 +289,43 @@ def test_without_a_skill_id_any_skill_is_served_outside_production(clean_env: py
     response = post(client, body)
     assert response.status_code == 200
     assert json.loads(response.data)["version"] == "1.0"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        *((spelling, True) for spelling in ("1", "true", "TRUE", "yes", "Yes", "on", "ON", " yes ")),
+        *((spelling, False) for spelling in ("0", "false", "False", "no", "NO", "off", "Off")),
+    ],
+)
+def test_switches_take_every_documented_spelling(
+    clean_env: pytest.MonkeyPatch, raw: str, value: bool
+) -> None:
+    clean_env.setenv("CONSOLE_ENABLED", raw)
+    assert env_flag("CONSOLE_ENABLED", not value) is value
+
+
+def test_settings_default_to_the_safe_side(clean_env: pytest.MonkeyPatch) -> None:
+    assert settings_from_env() == {
+        "ALEXA_SKILL_ID": None,
+        "ALLOW_ANY_SKILL_ID": False,
+        "ASK_SDK_VERIFY_SIGNATURE": True,
+        "ASK_SDK_VERIFY_TIMESTAMP": True,
+        "CONSOLE_ENABLED": False,
+        "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+    }
+
+
+def test_each_check_turned_off_is_logged_once_at_start(
+    clean_env: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        create_app({"ALEXA_SKILL_ID": SKILL_ID})
+    assert web_log(caplog) == []
+    with caplog.at_level(logging.WARNING):
+        create_app({"ASK_SDK_VERIFY_SIGNATURE": False, "ASK_SDK_VERIFY_TIMESTAMP": False})
+    assert web_log(caplog) == [
+        "ALEXA_SKILL_ID is not set: requests for any skill id are accepted",
+        "ASK_SDK_VERIFY_SIGNATURE is off: unsigned requests are accepted",
+        "ASK_SDK_VERIFY_TIMESTAMP is off: old requests are accepted",
+    ]
