@@ -23,9 +23,11 @@ MISSES_BEFORE_GOODBYE = 2
 
 
 class Guide:
-    def __init__(self, content: Content, rng: random.Random | None = None) -> None:
+    def __init__(self, content: Content, rng: random.Random) -> None:
         self.content = content
-        self.rng = rng or random.Random()
+        self.rng = rng
+        """Which wording is said: handed in, never made here, so whoever builds a guide decides
+        whether chance or a test chooses."""
 
     # Answers -----------------------------------------------------------------------------------
 

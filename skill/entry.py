@@ -22,7 +22,7 @@ from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 
 from responses import DEFAULT_LOCALE, Conversation, Guide, load
-from skill.handlers import EXCEPTION_HANDLERS, request_handlers
+from skill.handlers import exception_handlers, request_handlers
 from skill.render import render
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def build_skill(rng: Random) -> CustomSkill:
     builder = SkillBuilder()
     for handler in request_handlers(rng):
         builder.add_request_handler(handler)
-    for exception_handler in EXCEPTION_HANDLERS:
+    for exception_handler in exception_handlers(rng):
         builder.add_exception_handler(exception_handler)
     builder.add_global_request_interceptor(RequestLogger())
     return builder.create()
@@ -179,7 +179,7 @@ def invoke(envelope: RequestEnvelope, context: Any = None) -> dict[str, Any]:
 
 def apology() -> dict[str, Any]:
     """The spoken answer for a payload too broken to dispatch (Lambda has no HTTP 400)."""
-    reply = Guide(load(DEFAULT_LOCALE)).error(Conversation())
+    reply = Guide(load(DEFAULT_LOCALE), WORDINGS).error(Conversation())
     envelope = ResponseEnvelope(version="1.0", response=render(ResponseFactory(), reply, False))
     return cast("dict[str, Any]", SKILL.serializer.serialize(envelope))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 from typing import Any
 
 import pytest
@@ -198,7 +199,7 @@ other_requests = st.one_of(
 
 
 def _replies() -> tuple[dict[str, Any], ...]:
-    guide = Guide(CONTENT)
+    guide = Guide(CONTENT, random.Random(0))
     replies = [guide.answer(Conversation(), topic) for topic in TOPICS]
     replies += [guide.welcome(Conversation()), guide.help(Conversation())]
     return tuple(json.loads(json.dumps(reply.to_dict())) for reply in replies)

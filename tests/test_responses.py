@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Callable
 from dataclasses import asdict
 
 import pytest
 
-from responses import SUPPORTED_LOCALES, Conversation, Guide, load, supported_locale
+from responses import SUPPORTED_LOCALES, Conversation, Guide, Reply, load, supported_locale
 from responses.content import CONTENT_DIR
 from responses.ssml import MAX_SSML_CHARS, speak
 from tests.alexa_rules import SPOKEN_SYMBOLS, check_ssml, plain
@@ -181,7 +182,7 @@ def test_every_wording_gets_used() -> None:
 
 @pytest.mark.parametrize(("locale", "doctor"), [("en-US", "a doctor"), ("en-GB", "a GP"), ("en-AU", "a GP")])
 def test_warning_line_names_the_locales_doctor(locale: str, doctor: str) -> None:
-    reply = Guide(load(locale)).warning(Conversation(), "NUMBNESS")
+    reply = Guide(load(locale), random.Random(0)).warning(Conversation(), "NUMBNESS")
     assert plain(reply.ssml).startswith(f"Twitching with numbness or tingling should be checked by {doctor}.")
 
 
@@ -194,7 +195,7 @@ def test_ssml_escapes_text_and_refuses_oversized_output() -> None:
 
 
 def test_conversation_round_trips_through_session_attributes() -> None:
-    guide = Guide(load("en-US"))
+    guide = Guide(load("en-US"), random.Random(0))
     conversation = Conversation()
     guide.answer(conversation, "why")
     guide.more(conversation)
@@ -206,3 +207,53 @@ def test_conversation_round_trips_through_session_attributes() -> None:
     assert restored == conversation
     assert Conversation.from_attributes({"guide": "garbage"}) == Conversation()
     assert Conversation.from_attributes(None) == Conversation()
+
+
+def test_a_line_with_variants_is_read_as_variants_and_a_single_line_as_one() -> None:
+    content = load("en-US")
+    assert content.variants("help") == (content.line("help"),)
+    with pytest.raises(TypeError, match=r"^line 'welcome' has variants; use variants\(\)$"):
+        content.line("welcome")
+
+
+@pytest.mark.parametrize(
+    ("move", "title"),
+    [
+        (lambda guide, c: guide.urgent(c), "urgent_title"),
+        (lambda guide, c: guide.warning(c, "PAIN"), "warning_title"),
+        (lambda guide, c: guide.worry(c), "worry_title"),
+        (lambda guide, c: guide.medicine(c), "professional_title"),
+        (lambda guide, c: guide.person(c, "BABY"), "professional_title"),
+    ],
+)
+def test_safety_replies_carry_their_line_on_a_card_of_their_own(
+    move: Callable[[Guide, Conversation], Reply], title: str
+) -> None:
+    content = load("en-GB")
+    conversation = Conversation(offer="prevent")
+    reply = move(Guide(content, random.Random(0)), conversation)
+    spoken = plain(reply.ssml)
+    assert reply.card_title == content.safety[title]
+    assert (
+        reply.card_text
+        == f"{spoken.removesuffix(' ' + content.line('anything_else'))}\n\n{content.line('card_disclaimer')}"
+    )
+    assert spoken.endswith(content.line("anything_else")) and conversation.offer is None
+
+
+def test_the_person_line_names_who() -> None:
+    reply = Guide(load("en-AU"), random.Random(0)).person(Conversation(), "BABY")
+    assert plain(reply.ssml).startswith("For twitching in a baby, please ask a GP or a pharmacist.")
+
+
+def test_state_of_exactly_the_limit_is_kept_and_one_character_more_is_dropped() -> None:
+    from responses.conversation import MAX_STATE_CHARS
+
+    def stored(length: int) -> dict[str, object]:
+        raw: dict[str, object] = {"topic": ""}
+        raw["topic"] = "x" * (length - len(json.dumps(raw)))
+        assert len(json.dumps(raw)) == length
+        return {"guide": raw}
+
+    assert Conversation.from_attributes(stored(MAX_STATE_CHARS)).topic == "x" * (MAX_STATE_CHARS - 13)
+    assert Conversation.from_attributes(stored(MAX_STATE_CHARS + 1)) == Conversation()

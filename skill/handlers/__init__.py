@@ -32,4 +32,6 @@ def request_handlers(rng: Random) -> tuple[AbstractRequestHandler, ...]:
     )
 
 
-EXCEPTION_HANDLERS: tuple[AbstractExceptionHandler, ...] = (ErrorHandler(),)
+def exception_handlers(rng: Random) -> tuple[AbstractExceptionHandler, ...]:
+    """The handlers for anything that raises on the way (the apology)."""
+    return (ErrorHandler(rng),)

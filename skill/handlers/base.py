@@ -16,10 +16,9 @@ from responses import DEFAULT_LOCALE, Conversation, Guide, Reply, load
 from skill.render import has_screen, render
 
 
-def guide_for(handler_input: HandlerInput, rng: Random | None = None) -> Guide:
+def guide_for(handler_input: HandlerInput, rng: Random) -> Guide:
     """The guide speaking the request's locale (unknown locales get US English), choosing its
-    wordings with `rng`: the skill's one source of variety, handed in so tests can seed it. A
-    move that has one wording only (the apology) needs none."""
+    wordings with `rng`: the skill's one source of variety, handed in so tests can seed it."""
     request = handler_input.request_envelope.request
     return Guide(load(getattr(request, "locale", None) or DEFAULT_LOCALE), rng)
 

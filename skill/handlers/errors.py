@@ -6,6 +6,7 @@ Logs carry request ids, types and reasons, never what the listener said (privacy
 from __future__ import annotations
 
 import logging
+from random import Random
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -86,6 +87,9 @@ class UnhandledHandler(GuideHandler):
 class ErrorHandler(AbstractExceptionHandler):
     """A bug or a request the SDK could not dispatch: log once, apologise, keep listening."""
 
+    def __init__(self, rng: Random) -> None:
+        self.rng = rng
+
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
 
@@ -97,4 +101,6 @@ class ErrorHandler(AbstractExceptionHandler):
             exc_info=exception,
         )
         conversation = conversation_of(handler_input)
-        return respond_with(handler_input, conversation, guide_for(handler_input).error(conversation))
+        return respond_with(
+            handler_input, conversation, guide_for(handler_input, self.rng).error(conversation)
+        )
