@@ -92,9 +92,8 @@ class Guide:
         return self._menu(conversation, self.content.line("help"), self.content.line("help_reprompt"))
 
     def start_over(self, conversation: Conversation) -> Reply:
-        """Forget the topics heard (the disclaimer stays said) and welcome again."""
-        fresh = Conversation(disclaimer_given=conversation.disclaimer_given)
-        vars(conversation).update(vars(fresh))
+        """Forget everything and welcome again (the welcome says the disclaimer once more)."""
+        vars(conversation).update(vars(Conversation()))
         return self.welcome(conversation)
 
     def accept(self, conversation: Conversation) -> Reply:

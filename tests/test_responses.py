@@ -257,3 +257,8 @@ def test_state_of_exactly_the_limit_is_kept_and_one_character_more_is_dropped() 
 
     assert Conversation.from_attributes(stored(MAX_STATE_CHARS)).topic == "x" * (MAX_STATE_CHARS - 13)
     assert Conversation.from_attributes(stored(MAX_STATE_CHARS + 1)) == Conversation()
+
+
+def test_an_offer_without_wording_is_a_content_error_that_names_the_topic() -> None:
+    with pytest.raises(KeyError, match="topic 'why_fluids' is offered but has no offer wording"):
+        Guide(load("en-US"), random.Random(0))._offer("why_fluids")

@@ -716,3 +716,60 @@ def test_concurrent_requests_share_one_verifier() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(verify, bodies))
     assert server.fetched == [CHAIN_URL]
+
+
+def verify_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What the verifier logged, message by message (exact text, not a substring)."""
+    return [record.getMessage() for record in caplog.records if record.name == "skill.verify"]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (CHAIN_URL + "a" * 300, "certificate URL is too long"),
+        (
+            "https://s3.amazonaws.com/echo.api/echo%20api.pem",
+            "certificate URL has characters Amazon's URLs never have",
+        ),
+        ("http://s3.amazonaws.com/echo.api/echo-api.pem", "certificate URL is not https"),
+        (
+            "https://s3.amazonaws.com.evil/echo.api/echo-api.pem",
+            "certificate URL host or port is not s3.amazonaws.com:443",
+        ),
+        ("https://s3.amazonaws.com/other/echo-api.pem", "certificate URL path is not under /echo.api/"),
+    ],
+)
+def test_each_url_rule_says_which_rule(url: str, reason: str) -> None:
+    with pytest.raises(VerificationFailed) as refused_url:
+        check_chain_url(url)
+    assert str(refused_url.value) == reason
+
+
+def test_a_signature_with_characters_outside_base64_is_refused_as_such() -> None:
+    """Decoding that skipped the odd characters would read "AAAA AAAA!" as valid base64."""
+    assert refused({"Signature-256": "AAAA AAAA!"}) == "Signature-256 is not base64"
+
+
+def test_failed_downloads_and_rejected_chains_are_logged_with_their_cause(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    chains = {CHAIN_URL: pki().chains["expired"]}
+    with caplog.at_level(logging.WARNING, logger="skill.verify"):
+        for server in (ChainServer({}), ChainServer(chains)):
+            with pytest.raises(VerificationFailed):
+                RequestVerifier(pki().store, server, lambda: NOW).fetch_key(CHAIN_URL, NOW)
+    first, second = verify_log(caplog)
+    assert first == f"certificate chain download failed: 404 for {CHAIN_URL}"
+    assert second.startswith("certificate chain rejected: ") and len(second) > len(
+        "certificate chain rejected: "
+    )
+
+
+def test_a_chain_of_exactly_the_size_limit_is_read_and_one_byte_more_is_not() -> None:
+    chain = pki().chains["good"]
+    exact = chain + b"\n" * (MAX_CHAIN_BYTES - len(chain))
+    verifier = RequestVerifier(pki().store, ChainServer({CHAIN_URL: exact}), lambda: NOW)
+    verifier.fetch_key(CHAIN_URL, NOW)
+    too_large = RequestVerifier(pki().store, ChainServer({CHAIN_URL: exact + b"\n"}), lambda: NOW)
+    with pytest.raises(VerificationFailed, match=r"^certificate chain is too large$"):
+        too_large.fetch_key(CHAIN_URL, NOW)
