@@ -18,8 +18,8 @@ from responses import load
 from responses.content import Content
 from skill.console import Console, Turn
 from skill.corpus import CORPUS, SAFETY_CLASSES, SPLITS, Row, read_corpus
+from skill.intents import MATCH
 
-MATCH = "ER_SUCCESS_MATCH"
 SESSION_CLOSERS = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 """Alexa closes the session itself on "exit" or "quit" (a SessionEndedRequest), which is what
 a stop or cancel asks for."""
@@ -77,10 +77,9 @@ class Outcome:
 
 def hear(row: Row) -> Outcome:
     console = Console(row.locale)
-    turn: Turn = console.say(row.text)
-    if not turn.match.invoked:
+    if not console.resolver.resolve(row.text).invoked:
         console.say("open muscle twitch guide")
-        turn = console.say(row.text)
+    turn: Turn = console.say(row.text)
     slots = {slot["name"]: slot["id"] for slot in turn.slots if slot["status"] == MATCH}
     return judged(row, turn.match.intent or turn.match.request, slots, turn.speech)
 

@@ -21,12 +21,17 @@ def intent_name(handler_input: HandlerInput) -> str | None:
     return name if isinstance(request, IntentRequest) and isinstance(name, str) else None
 
 
-def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
-    """The canonical value id Alexa resolved for `slot_name`, or None."""
+def _slot(handler_input: HandlerInput, slot_name: str) -> object:
+    """The slot object of an IntentRequest, or None."""
     request = handler_input.request_envelope.request
     if not isinstance(request, IntentRequest) or request.intent is None:
         return None
-    slot = (request.intent.slots or {}).get(slot_name)
+    return (request.intent.slots or {}).get(slot_name)
+
+
+def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
+    """The canonical value id Alexa resolved for `slot_name`, or None."""
+    slot = _slot(handler_input, slot_name)
     resolutions = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None)
     for authority in resolutions or ():
         status = getattr(getattr(authority, "status", None), "code", None)
@@ -41,8 +46,5 @@ def resolved_id(handler_input: HandlerInput, slot_name: str) -> str | None:
 
 def heard(handler_input: HandlerInput, slot_name: str) -> bool:
     """Whether Alexa filled `slot_name` with any words at all, resolved or not."""
-    request = handler_input.request_envelope.request
-    if not isinstance(request, IntentRequest) or request.intent is None:
-        return False
-    value = getattr((request.intent.slots or {}).get(slot_name), "value", None)
+    value = getattr(_slot(handler_input, slot_name), "value", None)
     return isinstance(value, str) and bool(value.strip())

@@ -55,6 +55,7 @@ PAIRED_CONCERNS: dict[tuple[tuple[str, str], ...], Concern] = {
     (("Symptom", "PAIN"), ("BodyPart", "CHEST")): Concern.EMERGENCY,
 }
 """Slot ids that together raise more than either alone: "I have pain in my chest" is chest pain."""
+PAIRED_SLOTS = tuple({slot for pairs in PAIRED_CONCERNS for slot, _ in pairs} - set(SLOT_CONCERNS))
 
 INTENT_CONCERNS: dict[str, Concern] = {
     "EmergencySymptom": Concern.EMERGENCY,
@@ -77,8 +78,9 @@ def concern_of(handler_input: HandlerInput) -> Found | None:
     """The most urgent concern in an IntentRequest, or None when there is none."""
     intent = intent_name(handler_input)
     found = [Found(INTENT_CONCERNS[intent])] if intent in INTENT_CONCERNS else []
+    ids = {slot: resolved_id(handler_input, slot) for slot in (*SLOT_CONCERNS, *PAIRED_SLOTS)}
     for slot, table in SLOT_CONCERNS.items():
-        value = resolved_id(handler_input, slot)
+        value = ids[slot]
         if value is not None:
             concern = table.get(value, table.get(ANY))
         else:
@@ -86,6 +88,6 @@ def concern_of(handler_input: HandlerInput) -> Found | None:
         if concern is not None:
             found.append(Found(concern, slot, value))
     for pairs, concern in PAIRED_CONCERNS.items():
-        if all(resolved_id(handler_input, slot) == value for slot, value in pairs):
+        if all(ids[slot] == value for slot, value in pairs):
             found.append(Found(concern, *pairs[0]))
     return min(found, key=lambda item: (item.concern, item.value is None), default=None)
