@@ -1,17 +1,21 @@
-"""The labelled utterance corpus (tests/corpus/utterances.tsv): what people say, and what it means.
+"""The labelled utterance corpora (tests/corpus/*.tsv): what people say, and what it means.
 
-One row per utterance, tab-separated with a header: `split` (`tune`, or `held`: held back, never
-tuned against), `locale`, `text` (as typed or said; one-shots name the skill), `intent`, `slots`
-(`Name=ID;Name=ID`, resolved entity ids) and `safety` (the kind of answer SAFETY.md asks for).
+Each file is one corpus, written at one time by writers who never saw the interaction model, and
+split once into halves. One row per utterance, tab-separated with a header: `split` (`tune`, or
+`held`: held back, never tuned against), `locale`, `text` (as typed or said; one-shots name the
+skill), `intent`, `slots` (`Name=ID;Name=ID`, resolved entity ids) and `safety` (the kind of
+answer SAFETY.md asks for).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus" / "utterances.tsv"
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "corpus"
+CORPORA = tuple(sorted(CORPUS_DIR.glob("*.tsv")))
 SPLITS = ("tune", "held")
 SAFETY_CLASSES = ("emergency", "urgent", "doctor", "worry", "professional", "none")
 COLUMNS = ("split", "locale", "text", "intent", "slots", "safety")
@@ -19,6 +23,8 @@ COLUMNS = ("split", "locale", "text", "intent", "slots", "safety")
 
 @dataclass(frozen=True)
 class Row:
+    corpus: str
+    """The file's name without .tsv ("first", "second")."""
     split: str
     locale: str
     text: str
@@ -39,7 +45,18 @@ def parse_slots(field: str) -> dict[str, str]:
     return dict((name, value) for name, value in pairs)
 
 
-def read_corpus(path: Path = CORPUS) -> list[Row]:
+def add_corpus_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--corpus", type=Path, action="append", help="a corpus file, repeatable (default: tests/corpus/*.tsv)"
+    )
+
+
+def read_corpora(paths: list[Path] | None = None) -> list[Row]:
+    """Every row of the corpora at `paths` (default: all of tests/corpus/), file by file."""
+    return [row for path in paths or CORPORA for row in read_corpus(path)]
+
+
+def read_corpus(path: Path) -> list[Row]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         if tuple(reader.fieldnames or ()) != COLUMNS:
@@ -50,6 +67,7 @@ def read_corpus(path: Path = CORPUS) -> list[Row]:
                 raise CorpusError(f"{path}:{number}: unknown split or safety class")
             rows.append(
                 Row(
+                    corpus=path.stem,
                     split=raw["split"],
                     locale=raw["locale"],
                     text=raw["text"],

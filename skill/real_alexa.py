@@ -30,7 +30,7 @@ from typing import Any
 
 from responses import SUPPORTED_LOCALES
 from skill.console import heard_slots, plain
-from skill.corpus import CORPUS, SPLITS, Row, read_corpus
+from skill.corpus import SPLITS, Row, add_corpus_argument, read_corpora
 from skill.evaluate import MATCH, Outcome, hear, judged
 from skill.model import load_model
 from skill.resolver import resolver_for
@@ -301,14 +301,14 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     score_alexa = commands.add_parser("score-alexa", help="score what ask dialog --save-skill-io saved")
     score_alexa.add_argument("skill_io", type=Path, nargs="+", help="files written by --save-skill-io")
     for parser in (replay, score_alexa):
-        parser.add_argument("--corpus", type=Path, default=CORPUS)
+        add_corpus_argument(parser)
         parser.add_argument("--split", choices=(*SPLITS, "all"), default="all", help="corpus rows to use")
     replay.set_defaults(handler=run_replay)
     score_alexa.set_defaults(handler=run_score)
 
 
 def corpus_rows(args: argparse.Namespace) -> list[Row]:
-    return [row for row in read_corpus(args.corpus) if args.split in ("all", row.split)]
+    return [row for row in read_corpora(args.corpus) if args.split in ("all", row.split)]
 
 
 def run_replay(args: argparse.Namespace) -> int:

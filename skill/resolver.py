@@ -39,7 +39,7 @@ MIN_FUZZY_VALUE = 5
 NEAREST_SCORE = 35.0
 """When no sample is close as a whole line (run-on speech, words in another order), the sample
 sharing the most telling words and slot types wins if its cosine similarity (0-100) reaches
-this. Chosen on the tuning half of tests/corpus/utterances.tsv."""
+this. Chosen on the tuning halves of tests/corpus/."""
 SLOT_WEIGHT = 2.0
 """How much more a slot value counts than a word in the nearest-sample match: naming a value
 ("a seizure") says more about a request than the words around it."""

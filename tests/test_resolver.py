@@ -8,7 +8,7 @@ accuracy is printed and must not fall. PARAPHRASES was used to choose MIN_SCORE 
 HELD_OUT was written after they were fixed, so it is the fairer estimate. When the safety
 intents came, rows whose meaning they changed were relabelled, not tuned for: a symptom stated
 is DescribeSymptom or EmergencySymptom, "is it serious" is IllnessWorry. The larger corpus with
-safety classes is tests/corpus/utterances.tsv (`python -m skill evaluate`).
+safety classes is tests/corpus/ (`python -m skill evaluate`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The labelled corpus and `python -m skill evaluate`: the corpus is well formed, the scorer
+"""The labelled corpora and `python -m skill evaluate`: each corpus is well formed, the scorer
 classifies answers by the content's own safety lines, and understanding does not fall.
 
 The floors below are the figures of docs/understanding.md when they were last raised: a change
@@ -8,26 +8,33 @@ reported, never tuned for (see skill/evaluate.py)."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from responses import SUPPORTED_LOCALES, load
-from skill.corpus import SAFETY_CLASSES, SPLITS, read_corpus
+from skill.corpus import CORPORA, SAFETY_CLASSES, SPLITS, read_corpora
 from skill.evaluate import Outcome, evaluate, report, spoken_kind
 from skill.model import load_model
 
-ROWS = read_corpus()
+ROWS = read_corpora()
 MODEL = load_model("en-US")
 BUILT_INS = {"AMAZON.FallbackIntent", "SessionEndedRequest"}
 
 FLOORS = {
-    # (split, measure): lowest share allowed
-    ("tune", "intent"): 0.86,
-    ("held", "intent"): 0.80,
-    ("tune", "emergency"): 0.96,
-    ("held", "emergency"): 0.80,
-    ("tune", "emergency number said"): 0.96,
-    ("held", "emergency number said"): 0.84,
+    # (corpus half, measure): lowest share allowed
+    ("first tune", "intent"): 0.86,
+    ("first held", "intent"): 0.80,
+    ("first tune", "emergency"): 0.96,
+    ("first held", "emergency"): 0.80,
+    ("first tune", "emergency number said"): 0.96,
+    ("first held", "emergency number said"): 0.84,
+    ("second tune", "intent"): 0.62,
+    ("second held", "intent"): 0.69,
+    ("second tune", "emergency"): 0.66,
+    ("second held", "emergency"): 0.82,
+    ("second tune", "emergency number said"): 0.70,
+    ("second held", "emergency number said"): 0.90,
 }
 
 
@@ -36,14 +43,19 @@ def outcomes() -> list[Outcome]:
     return evaluate(ROWS)
 
 
-def test_the_corpus_is_big_split_in_two_and_covers_every_locale_and_class() -> None:
-    assert len(ROWS) >= 300
-    assert len({row.text for row in ROWS}) == len(ROWS), "no utterance twice"
+def test_no_utterance_is_in_two_places() -> None:
+    assert len({row.text.lower() for row in ROWS}) == len(ROWS)
+
+
+@pytest.mark.parametrize("path", CORPORA, ids=[path.stem for path in CORPORA])
+def test_each_corpus_is_big_split_in_two_and_covers_every_locale_and_class(path: Path) -> None:
+    corpus = [row for row in ROWS if row.corpus == path.stem]
+    assert len(corpus) >= 300
     for split in SPLITS:
-        rows = [row for row in ROWS if row.split == split]
+        rows = [row for row in corpus if row.split == split]
         assert {row.locale for row in rows} == set(SUPPORTED_LOCALES)
         assert {row.safety for row in rows} == set(SAFETY_CLASSES)
-    counts = Counter(row.split for row in ROWS)
+    counts = Counter(row.split for row in corpus)
     assert abs(counts["tune"] - counts["held"]) <= 2
 
 
@@ -70,8 +82,8 @@ def test_answers_are_classified_by_the_contents_own_safety_lines(locale: str) ->
     assert spoken_kind(content, content.line("fallback")) == "none"
 
 
-def share(outcomes: list[Outcome], split: str, measure: str) -> float:
-    rows = [o for o in outcomes if o.row.split == split]
+def share(outcomes: list[Outcome], half: str, measure: str) -> float:
+    rows = [o for o in outcomes if f"{o.row.corpus} {o.row.split}" == half]
     if measure == "intent":
         scored = [o.intent_right for o in rows]
     elif measure == "emergency number said":
@@ -81,15 +93,18 @@ def share(outcomes: list[Outcome], split: str, measure: str) -> float:
     return sum(scored) / len(scored)
 
 
-@pytest.mark.parametrize(("split", "measure"), sorted(FLOORS))
-def test_understanding_does_not_fall(outcomes: list[Outcome], split: str, measure: str) -> None:
-    assert share(outcomes, split, measure) >= FLOORS[split, measure]
+@pytest.mark.parametrize(("half", "measure"), sorted(FLOORS))
+def test_understanding_does_not_fall(outcomes: list[Outcome], half: str, measure: str) -> None:
+    assert share(outcomes, half, measure) >= FLOORS[half, measure]
 
 
 def test_the_report_has_both_halves_and_lists_every_held_back_miss(outcomes: list[Outcome]) -> None:
     text = report(outcomes)
-    assert "| | tune | held |" in text
+    halves = [f"{path.stem} {split}" for path in CORPORA for split in SPLITS]
+    assert "| | " + " | ".join(halves) in text
     misses = [o for o in outcomes if o.row.split == "held" and not o.right]
-    assert text.count("\n| en-") == len(misses)
+    stems = {path.stem for path in CORPORA}
+    listed = [line for line in text.splitlines() if line[2:].split(" |")[0] in stems]
+    assert len(listed) == len(misses)
     for miss in misses:
         assert f"| {miss.row.text} |" in text
