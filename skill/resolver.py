@@ -215,6 +215,8 @@ class _Span:
     """Word positions [start, end) in the utterance."""
     value: str
     score: float
+    length: int
+    """Characters of the line it covers."""
 
 
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -376,7 +378,7 @@ class Resolver:
         taken: dict[tuple[int, int], list[str]] = {}
         for type_name, span in sorted(
             ((t, span) for t, found in spans.items() for span in found),
-            key=lambda item: (-item[1].score, item[1].start - item[1].end),
+            key=lambda item: _rank(item[1]),
         ):
             where = (span.start, span.end)
             if where in taken or all(span.end <= s or span.start >= e for s, e in taken):
@@ -462,7 +464,7 @@ class Resolver:
         words, forms = line.split(), self.forms[type_name]
         longest = max((len(form.split()) for form in forms), default=0)
         spans = [
-            _Span(start, start + size, value, 100.0 if heard in forms else VALUE_SCORE)
+            _Span(start, start + size, value, 100.0 if heard in forms else VALUE_SCORE, len(heard))
             for size in range(1, longest + 1)
             for start in range(len(words) - size + 1)
             if (value := self._value(type_name, heard := " ".join(words[start : start + size])))
@@ -498,6 +500,14 @@ def _telling(span: _Span, heard: list[str]) -> bool:
     exactly, or long enough that a near miss is a typo ("dehydraton"), not another word
     ("score" for "core")."""
     return span.score == 100.0 or len(" ".join(heard)) >= NEAREST_FUZZY_VALUE
+
+
+def _rank(span: _Span) -> tuple[float, int]:
+    """Which of the overlapping values a rambling line names counts (the nearest-sample match):
+    the one that explains more of the line (its length, discounted when misspelt), so "chest
+    pian" (a misspelt chest pain) beats the "chest" inside it. Filling a matched sample's slot
+    prefers the exact value instead (`Resolver._spans`)."""
+    return (-span.score * span.length, span.start - span.end)
 
 
 def _shares_a_slot(query: dict[str, float], sample: dict[str, float]) -> bool:
