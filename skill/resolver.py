@@ -163,6 +163,14 @@ FILLERS = (
     "i want to know",
     "i'd like to know",
     "do you know",
+    "like",
+    "honestly",
+    "mate",
+    "eh",
+    "oh",
+    "oh no",
+    "oh god",
+    "quick question",
 )
 """Words people wrap round a question; Alexa hears past them. The line is also tried as it
 is, so a sample that starts with one of these ("tell me more") still matches word for word."""
