@@ -24,17 +24,17 @@ BUILT_INS = {"AMAZON.FallbackIntent", "SessionEndedRequest"}
 FLOORS = {
     # (corpus half, measure): lowest share allowed
     ("first tune", "intent"): 0.86,
-    ("first held", "intent"): 0.80,
-    ("first tune", "emergency"): 0.96,
-    ("first held", "emergency"): 0.80,
-    ("first tune", "emergency number said"): 0.96,
-    ("first held", "emergency number said"): 0.84,
-    ("second tune", "intent"): 0.62,
-    ("second held", "intent"): 0.69,
-    ("second tune", "emergency"): 0.66,
-    ("second held", "emergency"): 0.82,
-    ("second tune", "emergency number said"): 0.70,
-    ("second held", "emergency number said"): 0.90,
+    ("first held", "intent"): 0.81,
+    ("first tune", "emergency"): 0.98,
+    ("first held", "emergency"): 0.86,
+    ("first tune", "emergency number said"): 0.98,
+    ("first held", "emergency number said"): 0.9,
+    ("second tune", "intent"): 0.78,
+    ("second held", "intent"): 0.76,
+    ("second tune", "emergency"): 0.9,
+    ("second held", "emergency"): 0.92,
+    ("second tune", "emergency number said"): 0.9,
+    ("second held", "emergency number said"): 0.96,
 }
 
 
