@@ -70,6 +70,8 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "yeah go ahead",
         "that's right",
         "yes that's right",
+        "aye",
+        "ok yes",
     ),
     "AMAZON.NoIntent": (
         "no",
@@ -80,6 +82,9 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "not now",
         "I'm good",
         "nah I'm good",
+        "that's all",
+        "no that's all",
+        "nah you're alright",
     ),
     "AMAZON.RepeatIntent": (
         "repeat",
@@ -92,6 +97,7 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "pardon",
         "what was that",
         "sorry what was that",
+        "sorry come again",
     ),
     "AMAZON.HelpIntent": (
         "help",

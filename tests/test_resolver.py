@@ -289,8 +289,9 @@ AMBIGUOUS = {
 
 
 FORMS_PER_SLOT = 6
-"""Values tried in each sample slot: the samples take a type's values and synonyms in turn, so
-each is tried in some of its type's sample slots without trying every one in every sample."""
+"""Values tried in each sample slot, at least: the samples take a type's values and synonyms in
+turn, so each is tried in some of its type's sample slots without trying every one in every
+sample (a type with more forms than its slots can take six at a time tries more per slot)."""
 
 
 def test_every_value_and_synonym_fills_sample_slots_of_its_type() -> None:
@@ -298,6 +299,12 @@ def test_every_value_and_synonym_fills_sample_slots_of_its_type() -> None:
     tried: Counter[tuple[str, str]] = Counter()
     cursor: Counter[str] = Counter()
     """Per slot type, how far through its forms the samples have got (they go round)."""
+    uses = Counter(
+        intent.slots[name]
+        for intent in model.intents.values()
+        for sample in intent.samples
+        for name in SLOT.findall(sample)
+    )
     for intent in model.intents.values():
         for sample in intent.samples:
             names = SLOT.findall(sample)
@@ -305,9 +312,10 @@ def test_every_value_and_synonym_fills_sample_slots_of_its_type() -> None:
             for name in names:
                 type_name = intent.slots[name]
                 type_forms = forms("en-US", type_name)
+                per_slot = max(FORMS_PER_SLOT, -(-len(type_forms) // uses[type_name]))
                 start = cursor[type_name]
-                cursor[type_name] += FORMS_PER_SLOT
-                for step in range(min(FORMS_PER_SLOT, len(type_forms))):
+                cursor[type_name] += per_slot
+                for step in range(min(per_slot, len(type_forms))):
                     form = type_forms[(start + step) % len(type_forms)]
                     slots = {**first, name: form}
                     match = resolver.resolve(fill(sample, slots))

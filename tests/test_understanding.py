@@ -23,17 +23,17 @@ BUILT_INS = {"AMAZON.FallbackIntent", "SessionEndedRequest"}
 
 FLOORS = {
     # (corpus half, measure): lowest share allowed
-    ("first tune", "intent"): 0.86,
-    ("first held", "intent"): 0.81,
-    ("first tune", "emergency"): 0.98,
+    ("first tune", "intent"): 0.88,
+    ("first held", "intent"): 0.82,
+    ("first tune", "emergency"): 1.0,
     ("first held", "emergency"): 0.86,
-    ("first tune", "emergency number said"): 0.98,
+    ("first tune", "emergency number said"): 1.0,
     ("first held", "emergency number said"): 0.9,
-    ("second tune", "intent"): 0.78,
+    ("second tune", "intent"): 0.86,
     ("second held", "intent"): 0.76,
-    ("second tune", "emergency"): 0.9,
+    ("second tune", "emergency"): 0.98,
     ("second held", "emergency"): 0.92,
-    ("second tune", "emergency number said"): 0.9,
+    ("second tune", "emergency number said"): 0.98,
     ("second held", "emergency number said"): 0.96,
 }
 
