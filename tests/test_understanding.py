@@ -29,7 +29,7 @@ FLOORS = {
     ("first held", "emergency"): 0.86,
     ("first tune", "emergency number said"): 1.0,
     ("first held", "emergency number said"): 0.9,
-    ("second tune", "intent"): 0.86,
+    ("second tune", "intent"): 0.85,
     ("second held", "intent"): 0.76,
     ("second tune", "emergency"): 0.98,
     ("second held", "emergency"): 0.92,
