@@ -14,7 +14,7 @@ import pytest
 
 from responses import SUPPORTED_LOCALES, load
 from skill.corpus import CORPORA, SAFETY_CLASSES, SPLITS, read_corpora
-from skill.evaluate import Outcome, evaluate, report, spoken_kind
+from skill.evaluate import Outcome, columns, evaluate, report, spoken_kind
 from skill.model import load_model
 
 ROWS = read_corpora()
@@ -83,7 +83,7 @@ def test_answers_are_classified_by_the_contents_own_safety_lines(locale: str) ->
 
 
 def share(outcomes: list[Outcome], half: str, measure: str) -> float:
-    rows = [o for o in outcomes if f"{o.row.corpus} {o.row.split}" == half]
+    rows = dict(columns(outcomes))[half]
     if measure == "intent":
         scored = [o.intent_right for o in rows]
     elif measure == "emergency number said":
