@@ -5,7 +5,9 @@ Concerns come from the intent itself (a person describing an emergency, a feared
 medicine) and from resolved slot ids (a warning sign said inside a "why" question). A slot that
 Alexa heard but could not resolve (ER_SUCCESS_NO_MATCH) counts where an unknown value is itself
 a worry: a symptom or cause we do not know is "only a doctor can tell", never the general answer.
-When several apply, the most urgent wins.
+Words heard where an emergency would stand but naming none we know ("I feel great", "I'm having a
+bad day") are not called an emergency, even in the emergency intent: they are unclear, and get the
+fallback's answer, which carries the emergency number. When several apply, the most urgent wins.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ class Concern(IntEnum):
     EMERGENCY = 0
     URGENT = 1
     WARNING = 2
-    WORRY = 3
-    PROFESSIONAL = 4
+    UNCLEAR = 3
+    WORRY = 4
+    PROFESSIONAL = 5
 
 
 ANY = "*"
@@ -34,7 +37,7 @@ UNMATCHED = "?"
 """Words heard in the slot that match none of its type's values."""
 
 SLOT_CONCERNS: dict[str, dict[str, Concern]] = {
-    "Emergency": {ANY: Concern.EMERGENCY, UNMATCHED: Concern.EMERGENCY},
+    "Emergency": {ANY: Concern.EMERGENCY, UNMATCHED: Concern.UNCLEAR},
     "Symptom": {
         "DARK_URINE": Concern.URGENT,
         **dict.fromkeys(
@@ -62,7 +65,7 @@ INTENT_CONCERNS: dict[str, Concern] = {
     "IllnessWorry": Concern.WORRY,
     "MedicineQuestion": Concern.PROFESSIONAL,
 }
-"""Intents that are a concern whatever their slots hold."""
+"""Intents that are a concern whatever their slots hold, unless a slot heard in them is unclear."""
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,7 @@ class Found:
 
 def concern_of(handler_input: HandlerInput) -> Found | None:
     """The most urgent concern in an IntentRequest, or None when there is none."""
-    intent = intent_name(handler_input)
-    found = [Found(INTENT_CONCERNS[intent])] if intent in INTENT_CONCERNS else []
+    found: list[Found] = []
     ids = {slot: resolved_id(handler_input, slot) for slot in (*SLOT_CONCERNS, *PAIRED_SLOTS)}
     for slot, table in SLOT_CONCERNS.items():
         value = ids[slot]
@@ -87,6 +89,9 @@ def concern_of(handler_input: HandlerInput) -> Found | None:
             concern = table.get(UNMATCHED) if heard(handler_input, slot) else None
         if concern is not None:
             found.append(Found(concern, slot, value))
+    intent = intent_name(handler_input)
+    if intent in INTENT_CONCERNS and all(item.concern is not Concern.UNCLEAR for item in found):
+        found.append(Found(INTENT_CONCERNS[intent]))
     for pairs, concern in PAIRED_CONCERNS.items():
         if all(ids[slot] == value for slot, value in pairs):
             found.append(Found(concern, *pairs[0]))

@@ -64,8 +64,22 @@ def test_an_emergency_wins_over_every_other_slot_and_needs_no_resolved_value(
     if "Cause" in MODEL.intents[intent].slots:
         slots["Cause"] = "dehydration"
     assert_emergency(alexa.intent(intent, **slots), "en-US")
-    assert_emergency(alexa.intent("EmergencySymptom", Emergency="my heart feels strange"), "en-US")
     assert_emergency(alexa.intent("EmergencySymptom"), "en-US")
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("intent", [*QUESTIONS, "EmergencySymptom"])
+def test_words_in_the_emergency_slot_that_name_no_emergency_get_the_fallback_and_its_number(
+    make_alexa, locale: str, intent: str
+) -> None:
+    """Alexa fills a custom slot with whatever stands where a sample puts it ("I feel {Emergency}"
+    hears "I feel great"): no emergency is called on words that name none, and the number is
+    still said, with the session kept open to say more."""
+    response = make_alexa(locale).intent(intent, Emergency="great")
+    content = load(locale)
+    assert speech(response).startswith(content.line("fallback").split("{")[0])
+    assert EMERGENCY_NUMBERS[locale][0] in speech(response)
+    assert not ends(response)
 
 
 def test_pain_in_the_chest_counts_as_chest_pain(alexa: Simulator) -> None:
@@ -196,6 +210,16 @@ def test_everyday_emergency_words_are_heard_as_one_shots_and_mid_conversation(lo
     console.say("open muscle twitch guide")
     console.say("why do my legs twitch")
     assert_emergency(console.say(said).response, locale)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("said", ["I feel great", "I'm fine thanks", "is this normal", "I'm having a bad day"])
+def test_everyday_words_in_an_emergency_carrier_are_not_called_an_emergency(locale: str, said: str) -> None:
+    console = Console(locale)
+    console.say("open muscle twitch guide")
+    text = console.say(said).speech
+    assert load(locale).safety["emergency"] not in text
+    assert EMERGENCY_NUMBERS[locale][0] in text
 
 
 @pytest.mark.parametrize(

@@ -78,6 +78,8 @@ def address(guide: Guide, conversation: Conversation, found: Found) -> Reply:
         return guide.urgent(conversation)
     if found.concern is Concern.WARNING and found.value is not None:
         return guide.warning(conversation, found.value)
+    if found.concern is Concern.UNCLEAR:
+        return guide.fallback(conversation)
     if found.concern is Concern.PROFESSIONAL:
         if found.slot == "Person" and found.value is not None:
             return guide.person(conversation, found.value)
