@@ -35,6 +35,12 @@ FLOORS = {
     ("second held", "emergency"): 0.92,
     ("second tune", "emergency number said"): 0.98,
     ("second held", "emergency number said"): 0.96,
+    ("third tune", "intent"): 0.7,
+    ("third held", "intent"): 0.78,
+    ("third tune", "emergency"): 0.89,
+    ("third held", "emergency"): 0.95,
+    ("third tune", "emergency number said"): 0.89,
+    ("third held", "emergency number said"): 0.95,
 }
 
 
