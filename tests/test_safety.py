@@ -213,7 +213,9 @@ def test_everyday_emergency_words_are_heard_as_one_shots_and_mid_conversation(lo
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
-@pytest.mark.parametrize("said", ["I feel great", "I'm fine thanks", "is this normal", "I'm having a bad day"])
+@pytest.mark.parametrize(
+    "said", ["I feel great", "I'm fine thanks", "is this normal", "I'm having a bad day"]
+)
 def test_everyday_words_in_an_emergency_carrier_are_not_called_an_emergency(locale: str, said: str) -> None:
     console = Console(locale)
     console.say("open muscle twitch guide")
