@@ -379,9 +379,10 @@ class Resolver:
         return {term: weight / norm for term, weight in weights.items()}
 
     def _nearest(self, line: str) -> Match | None:
-        """The sample closest to `line` once the slot values it names stand as their types, and
-        its slots filled from those values: how Alexa still hears a long, rambling request. A
-        line that names no slot value at all is left to the fallback."""
+        """The sample closest to `line` once the slot values it names stand as their types, among
+        the samples whose every slot it names, and its slots filled from those values: how Alexa
+        still hears a long, rambling request. A line that names no slot value at all is left to
+        the fallback."""
         words = line.split()
         spans = {
             type_name: [
@@ -413,8 +414,13 @@ class Resolver:
             (sum(weight * vector.get(term, 0.0) for term, weight in query.items()), index)
             for index, vector in enumerate(self.vectors)
         ]
-        with_slot = [pair for pair in scored if _shares_a_slot(query, self.vectors[pair[1]])]
-        score, index = max(with_slot, default=(0.0, -1))
+        named = _slot_terms(query)
+        filled = [
+            pair
+            for pair in scored
+            if _slot_terms(self.vectors[pair[1]]) <= named and self.samples[pair[1]].slots
+        ]
+        score, index = max(filled, default=(0.0, -1))
         if score < NEAREST_SCORE / 100:
             literal = [pair for pair in scored if not self.samples[pair[1]].slots]
             score, index = max(literal, default=(0.0, -1))
@@ -524,11 +530,13 @@ def _rank(span: _Span) -> tuple[float, int]:
     return (-span.score * span.length, span.start - span.end)
 
 
-def _shares_a_slot(query: dict[str, float], sample: dict[str, float]) -> bool:
-    """Whether the line names a value of one of the sample's slot types. Samples that do are
-    tried first; words alone ("why is my husband twitching") never make "my husband is having
-    {Emergency}" the nearest, and samples without slots are tried only when none is close."""
-    return any(term.startswith("<") for term in query.keys() & sample.keys())
+def _slot_terms(vector: dict[str, float]) -> set[str]:
+    """The slot types among a line's or a sample's terms. A rambling line is heard as a sample
+    only if it names a value for every slot type of that sample: words alone ("why is my husband
+    twitching") never make "my husband is having {Emergency}" the nearest, nor does a line naming
+    only an activity ("say that again, I was on the treadmill") make it "I was {Activity} and now
+    {Emergency}". Samples without slots are tried only when none of those is close."""
+    return {term for term in vector if term.startswith("<")}
 
 
 def _similarity(heard: str, template: str) -> float:

@@ -375,3 +375,11 @@ def test_slot_values_are_resolved_in_the_envelope_as_alexa_fills_them() -> None:
 def test_a_typo_in_a_slot_value_is_heard_as_the_value() -> None:
     match = resolver_for("en-US").resolve("is it dehydation")
     assert (match.intent, match.slots) == ("WhyTwitching", {"Cause": "dehydration"})
+
+
+def test_a_rambling_line_is_heard_only_as_a_sample_whose_every_slot_it_names() -> None:
+    """Naming an activity alone never makes "I was {Activity} and now {Emergency}" the nearest
+    sample, and with it an emergency nobody described."""
+    match = resolver_for("en-US").resolve("um I was out cycling earlier today and yeah")
+    sample = match.sample or ""
+    assert match.intent != "EmergencySymptom" and "{Emergency}" not in sample, match
