@@ -347,18 +347,20 @@ class Resolver:
         if match.intent is None or match.sample is None:
             return match
         slots = dict(match.slots)
-        used = set(normalize(_SLOT.sub(" ", match.sample)).split())
-        """The sample's own words, and then each value's: none of them can fill another slot."""
+        literal = set(normalize(_SLOT.sub(" ", match.sample)).split())
+        """The sample's own words: a value made only of them is the sample speaking, not a slot."""
+        used: set[str] = set()
+        """Each value's words: none of them can fill another slot."""
         for value in slots.values():
             used |= set(normalize(value).split())
         for name, type_name in self.model.intents[match.intent].slots.items():
             if name in slots:
                 continue
             for span in self._spans(line, type_name):
-                heard = line.split()[span.start : span.end]
-                if _telling(span, heard) and not used & set(heard):
+                heard = set(line.split()[span.start : span.end])
+                if _telling(span, list(heard)) and not used & heard and not heard <= literal:
                     slots[name] = span.value
-                    used |= set(heard)
+                    used |= heard
                     break
         return Match(match.request, match.intent, slots, match.score, match.sample, match.invoked)
 

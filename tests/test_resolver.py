@@ -383,3 +383,11 @@ def test_a_rambling_line_is_heard_only_as_a_sample_whose_every_slot_it_names() -
     match = resolver_for("en-US").resolve("um I was out cycling earlier today and yeah")
     sample = match.sample or ""
     assert match.intent != "EmergencySymptom" and "{Emergency}" not in sample, match
+
+
+def test_a_value_said_beside_the_sample_fills_its_slot_even_with_a_word_of_the_sample() -> None:
+    """ "my" is in the sample too; the value still brings words of its own, so it is a slot."""
+    match = resolver_for("en-US").resolve(
+        "I cant catch my breath after pickleball and my arm wont quit twitching"
+    )
+    assert match.slots.get("Emergency") == "can't catch my breath", match
