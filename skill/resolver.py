@@ -8,8 +8,8 @@ of the model fill its `{Slot}` places. A typed line matches a pattern exactly, o
 (rapidfuzz) when the wording, spelling or punctuation is a little off. A long, rambling line that
 no pattern matches as a whole goes to the sample sharing its most telling words and slot types
 (TF-IDF over the samples, slot values standing as their types), provided it names a value of
-ours; and values said anywhere in the line fill the matched intent's empty slots, as Alexa's slot
-tagging does. Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Everything comes
+ours; failing that, to a sample without slots said whole at its start or end; and values said
+anywhere in the line fill the matched intent's empty slots, as Alexa's slot tagging does. Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Everything comes
 from the model: no keyword of the resolver's own decides an intent. Entity resolution itself
 stays in the simulator (`Simulator.slot`), so a value outside its type reaches the skill as
 ER_SUCCESS_NO_MATCH.
@@ -45,6 +45,9 @@ SLOT_WEIGHT = 2.0
 ("a seizure") says more about a request than the words around it."""
 NEAREST_FUZZY_VALUE = 8
 """The shortest misspelt value (in characters) that counts outside a matching sample."""
+CONTAINED_WORDS = 3
+"""The fewest words of a sample said whole inside a longer line that still count as that sample:
+"tell me more" in "tell me more about the magnesium", never "why me" in "why me legs twitch"."""
 UNRESOLVED_PENALTY = 5.0
 WORD_PENALTY = 4.0
 """What a slot filled with words outside its type costs a word-for-word match (per slot, plus
@@ -338,6 +341,9 @@ class Resolver:
         nearest = self._nearest(line) if line else None
         if nearest is not None and nearest.score >= NEAREST_SCORE:
             return self._completed(nearest, line)
+        contained = self._contained(line)
+        if contained is not None:
+            return self._completed(contained, line)
         return Match("IntentRequest", FALLBACK, score=best.score if best else 0.0)
 
     def _completed(self, match: Match, line: str) -> Match:
@@ -363,6 +369,23 @@ class Resolver:
                     used |= heard
                     break
         return Match(match.request, match.intent, slots, match.score, match.sample, match.invoked)
+
+    def _contained(self, line: str) -> Match | None:
+        """The longest sample without slots, of CONTAINED_WORDS words or more, that `line` says
+        word for word at its start or its end, with more words round it ("is it a genetic thing
+        that I twitch more"): Alexa hears a whole sample inside a longer request."""
+        words = line.split()
+        found = [
+            pattern
+            for pattern in self.samples
+            if not pattern.slots
+            and CONTAINED_WORDS <= len(sample := pattern.template.split()) < len(words)
+            and sample in (words[: len(sample)], words[-len(sample) :])
+        ]
+        if not found:
+            return None
+        pattern = max(found, key=lambda pattern: pattern.literal)
+        return Match("IntentRequest", pattern.intent, {}, MIN_SCORE, pattern.sample)
 
     # Nearest sample by telling words, for lines no sample matches as a whole ---------------------
 

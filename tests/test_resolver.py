@@ -391,3 +391,15 @@ def test_a_value_said_beside_the_sample_fills_its_slot_even_with_a_word_of_the_s
         "I cant catch my breath after pickleball and my arm wont quit twitching"
     )
     assert match.slots.get("Emergency") == "can't catch my breath", match
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("is twitching genetic or is it just me", "WhyProne"),
+        ("is twitching hereditary because my dad gets it too", "WhyProne"),
+        ("what's the weather like tomorrow in London", FALLBACK),
+    ],
+)
+def test_a_whole_sample_said_inside_a_longer_line_is_heard_as_that_sample(text: str, intent: str) -> None:
+    assert resolver_for("en-US").resolve(text).intent == intent
