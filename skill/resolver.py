@@ -9,10 +9,10 @@ of the model fill its `{Slot}` places. A typed line matches a pattern exactly, o
 no pattern matches as a whole goes to the sample sharing its most telling words and slot types
 (TF-IDF over the samples, slot values standing as their types), provided it names a value of
 ours; failing that, to a sample without slots said whole at its start or end; and values said
-anywhere in the line fill the matched intent's empty slots, as Alexa's slot tagging does. Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Everything comes
-from the model: no keyword of the resolver's own decides an intent. Entity resolution itself
-stays in the simulator (`Simulator.slot`), so a value outside its type reaches the skill as
-ER_SUCCESS_NO_MATCH.
+anywhere in the line fill the matched intent's empty slots, as Alexa's slot tagging does.
+Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Everything comes from the model:
+no keyword of the resolver's own decides an intent. Entity resolution itself stays in the
+simulator (`Simulator.slot`), so a value outside its type reaches the skill as ER_SUCCESS_NO_MATCH.
 """
 
 from __future__ import annotations
