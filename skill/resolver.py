@@ -57,7 +57,16 @@ hold a value with others round it ("is it {Cause}" with "from too much coffee"),
 fills the slot, as Alexa's slot tagging would, and only the other words cost."""
 
 BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
-    "AMAZON.StopIntent": ("stop", "stop it", "shut up", "be quiet", "off", "that's enough"),
+    "AMAZON.StopIntent": (
+        "stop",
+        "stop it",
+        "shut up",
+        "be quiet",
+        "off",
+        "that's enough",
+        "ok stop",
+        "okay stop",
+    ),
     "AMAZON.CancelIntent": ("cancel", "cancel that", "never mind", "forget it", "nevermind"),
     "AMAZON.YesIntent": (
         "yes",
@@ -75,6 +84,13 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "yes that's right",
         "aye",
         "ok yes",
+        "yup",
+        "righto",
+        "yeah righto",
+        "for sure",
+        "yeah for sure",
+        "sure thing",
+        "of course",
     ),
     "AMAZON.NoIntent": (
         "no",
@@ -101,6 +117,8 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "what was that",
         "sorry what was that",
         "sorry come again",
+        "wait what",
+        "sorry what",
     ),
     "AMAZON.HelpIntent": (
         "help",
@@ -109,6 +127,8 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "what can I say",
         "what can you do",
         "how does this work",
+        "what can you actually do",
+        "what can you help me with",
     ),
     "AMAZON.StartOverIntent": (
         "start over",
@@ -119,6 +139,8 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "from the top",
         "go back to the beginning",
         "back to the start",
+        "start from the beginning",
+        "start from beginning",
     ),
     "AMAZON.PreviousIntent": (
         "go back",
@@ -128,6 +150,7 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
         "back up one",
         "the last one",
         "go back to the last one",
+        "go back to the last thing you said",
     ),
     "AMAZON.NavigateHomeIntent": ("go home", "home", "main menu"),
 }
