@@ -403,3 +403,8 @@ def test_a_value_said_beside_the_sample_fills_its_slot_even_with_a_word_of_the_s
 )
 def test_a_whole_sample_said_inside_a_longer_line_is_heard_as_that_sample(text: str, intent: str) -> None:
     assert resolver_for("en-US").resolve(text).intent == intent
+
+
+def test_a_value_before_the_clitic_s_is_heard() -> None:
+    match = resolver_for("en-US").resolve("my arm's gone weak after tennis")
+    assert match.slots.get("BodyPart") == "arm", match
