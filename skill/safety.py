@@ -5,6 +5,8 @@ Concerns come from the intent itself (a person describing an emergency, a feared
 medicine) and from resolved slot ids (a warning sign said inside a "why" question). A slot that
 Alexa heard but could not resolve (ER_SUCCESS_NO_MATCH) counts where an unknown value is itself
 a worry: a symptom or cause we do not know is "only a doctor can tell", never the general answer.
+So is an illness people name as the cause that the article does not cover (the model's
+OTHER_ILLNESS cause: thyroid, diabetes, a virus).
 Words heard where an emergency would stand but naming none we know ("I feel great", "I'm having a
 bad day") are not called an emergency, even in the emergency intent: they are unclear, and get the
 fallback's answer, which carries the emergency number. When several apply, the most urgent wins.
@@ -47,7 +49,7 @@ SLOT_CONCERNS: dict[str, dict[str, Concern]] = {
         UNMATCHED: Concern.WORRY,
     },
     "Condition": {ANY: Concern.WORRY, UNMATCHED: Concern.WORRY},
-    "Cause": {UNMATCHED: Concern.WORRY},
+    "Cause": {"OTHER_ILLNESS": Concern.WORRY, UNMATCHED: Concern.WORRY},
     "Person": {ANY: Concern.PROFESSIONAL},
     "Medicine": {ANY: Concern.PROFESSIONAL, UNMATCHED: Concern.PROFESSIONAL},
 }
