@@ -27,6 +27,9 @@ EMERGENCY_NUMBERS = {
 DOCTOR = {"en-US": "doctor", "en-CA": "doctor", "en-GB": "GP", "en-AU": "GP", "en-IN": "doctor"}
 REASSURANCE = re.compile(r"\b(usually|harmless|nothing to worry|most likely|normal|don't worry)\b", re.I)
 QUESTIONS = ("WhyTwitching", "HowToPrevent", "WhenSeeDoctor", "TreatTwitch")
+SYMPTOM_INTENTS = sorted(name for name, intent in MODEL.intents.items() if "Symptom" in intent.slots)
+"""Every intent a warning sign can be said in: the questions, a description, an illness worry,
+how long, a medicine."""
 WARNING_SIGNS = sorted(key for key, concern in SLOT_CONCERNS["Symptom"].items() if concern is Concern.WARNING)
 
 
@@ -98,7 +101,7 @@ def test_dark_urine_gets_medical_care_today_and_no_tips(make_alexa, locale: str,
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 @pytest.mark.parametrize("sign", WARNING_SIGNS)
-@pytest.mark.parametrize("intent", [*QUESTIONS, "DescribeSymptom"])
+@pytest.mark.parametrize("intent", SYMPTOM_INTENTS)
 def test_a_warning_sign_gets_the_doctor_once_no_reassurance_and_no_tips(
     make_alexa, locale: str, sign: str, intent: str
 ) -> None:
@@ -233,6 +236,7 @@ def test_everyday_words_in_an_emergency_carrier_are_not_called_an_emergency(loca
         ("my leg twitches and feels weak", "warning"),
         ("I have pins and needles in my arm", "warning"),
         ("my calf has been twitching for three weeks", "warning"),
+        ("my leg is weak, could it be ALS", "warning"),
         ("is it ALS", "worry"),
         ("could it be MS", "worry"),
         ("is it serious", "worry"),
