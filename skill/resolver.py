@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -29,6 +29,8 @@ from rapidfuzz import fuzz, process
 from skill.model import InteractionModel, load_model
 
 FALLBACK = "AMAZON.FallbackIntent"
+RESOLVED_CACHE = 4096
+"""How many typed lines each resolver remembers the meaning of."""
 MIN_SCORE = 78.0
 """Below this similarity (0-100) to every sample, the words are not one of ours: Fallback.
 Chosen on the paraphrase and near-miss table in tests/test_resolver.py."""
@@ -292,6 +294,9 @@ class Resolver:
         self.idf = {term: math.log(len(documents) / count) + 1.0 for term, count in frequency.items()}
         """How telling each word or slot type is across all samples ("my" little, "breathe" much)."""
         self.vectors = [self._vector(terms) for terms in documents]
+        self._resolved = lru_cache(maxsize=RESOLVED_CACHE)(self._resolve)
+        """The same line always means the same: the evaluation and a console session say many
+        lines more than once ("open muscle twitch guide")."""
 
     def _pattern(self, intent: str, sample: str) -> _Pattern:
         parts = _SLOT.split(sample)
@@ -308,6 +313,9 @@ class Resolver:
     # The whole line ----------------------------------------------------------------------------
 
     def resolve(self, text: str) -> Match:
+        return self._resolved(text)
+
+    def _resolve(self, text: str) -> Match:
         words = normalize(text).split()
         if WAKE_WORD in words[:2]:
             words = words[words.index(WAKE_WORD) + 1 :]
