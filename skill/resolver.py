@@ -59,16 +59,7 @@ hold a value with others round it ("is it {Cause}" with "from too much coffee"),
 fills the slot, as Alexa's slot tagging would, and only the other words cost."""
 
 BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
-    "AMAZON.StopIntent": (
-        "stop",
-        "stop it",
-        "shut up",
-        "be quiet",
-        "off",
-        "that's enough",
-        "ok stop",
-        "okay stop",
-    ),
+    "AMAZON.StopIntent": ("stop", "stop it", "shut up", "be quiet", "off", "that's enough"),
     "AMAZON.CancelIntent": ("cancel", "cancel that", "never mind", "forget it", "nevermind"),
     "AMAZON.YesIntent": (
         "yes",
@@ -189,6 +180,8 @@ FILLERS = (
     "well",
     "okay so",
     "ok so",
+    "okay",
+    "ok",
     "thanks",
     "thank you",
     "tell me",
@@ -208,6 +201,21 @@ FILLERS = (
 )
 """Words people wrap round a question; Alexa hears past them. The line is also tried as it
 is, so a sample that starts with one of these ("tell me more") still matches word for word."""
+HESITATIONS = (
+    "um",
+    "uh",
+    "er",
+    "erm",
+    "like",
+    "kinda",
+    "sorta",
+    "you know",
+    "i mean",
+    "literally",
+    "basically",
+)
+"""Words said inside a sentence while thinking; the line is also tried without them."""
+HESITATION_WORDS = tuple(tuple(hesitation.split()) for hesitation in HESITATIONS)
 FILLER_WORDS = tuple(tuple(filler.split()) for filler in FILLERS)
 FILLER_WORDS_BACKWARDS = tuple(filler[::-1] for filler in FILLER_WORDS)
 
@@ -236,7 +244,7 @@ def normalize(text: str) -> str:
     understanding tokenizes English."""
     text = text.lower().replace("\u2019", "'")
     text = re.sub(r"[^a-z0-9']+", " ", text)
-    text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)
+    text = re.sub(r"(?<![a-z])'(?!s\b)|'(?![a-z])", " ", text)
     text = re.sub(r"(?<=[a-z])'s\b", " 's", text)
     return " ".join(text.split())
 
@@ -367,7 +375,8 @@ class Resolver:
 
     def utterance(self, line: str) -> Match:
         """The intent and slots for words said to the skill (no launch phrase)."""
-        options = _trimmed(line) - {""}
+        options = [option for option in dict.fromkeys(_trimmed(line) + _trimmed(_fluent(line))) if option]
+        """In order of preference: a tie goes to the line as said."""
         candidates = [self._best(option) for option in options]
         best = max(candidates, key=lambda match: match.score, default=None)
         if best is not None and best.score >= MIN_SCORE:
@@ -381,26 +390,32 @@ class Resolver:
         return Match("IntentRequest", FALLBACK, score=best.score if best else 0.0)
 
     def _completed(self, match: Match, line: str) -> Match:
-        """`match` with any slot of its intent that it left empty filled from a value said
-        exactly elsewhere in the line ("my legs feel very weak after running" hears Symptom too):
-        Alexa tags slot values it knows wherever they stand, not only where a sample puts them."""
+        """`match` with any slot of its intent that it left empty, or filled with words outside
+        its type, filled from a value said elsewhere in the line ("my legs feel very weak after
+        running" hears Symptom too): Alexa tags slot values it knows wherever they stand, not
+        only where a sample puts them. A value said exactly may take in words of other slots if it
+        holds all of them and more: "my pee is dark" is dark urine, not "pee" and "dark" in
+        "my {BodyPart} is {Symptom}"."""
         if match.intent is None or match.sample is None:
             return match
         slots = dict(match.slots)
         literal = set(normalize(_SLOT.sub(" ", match.sample)).split())
         """The sample's own words: a value made only of them is the sample speaking, not a slot."""
-        used: set[str] = set()
-        """Each value's words: none of them can fill another slot."""
-        for value in slots.values():
-            used |= set(normalize(value).split())
+        taken = {name: set(normalize(value).split()) for name, value in slots.items()}
+        """Each slot's words."""
         for name, type_name in self.model.intents[match.intent].slots.items():
-            if name in slots:
+            if name in slots and normalize(slots[name]) in self.forms[type_name]:
                 continue
             for span in self._spans(line, type_name):
                 heard = set(line.split()[span.start : span.end])
-                if _telling(span, list(heard)) and not used & heard and not heard <= literal:
+                exact = span.score == 100.0
+                explains = all(
+                    not words & heard or (exact and (words < heard or (other == name and words <= heard)))
+                    for other, words in taken.items()
+                )
+                if _telling(span, list(heard)) and explains and not heard <= literal:
                     slots[name] = span.value
-                    used |= heard
+                    taken[name] = heard
                     break
         return Match(match.request, match.intent, slots, match.score, match.sample, match.invoked)
 
@@ -618,12 +633,25 @@ def _without_connector(rest: str) -> list[str]:
     return [rest]
 
 
-def _trimmed(line: str) -> set[str]:
+def _fluent(line: str) -> str:
+    """`line` without the hesitations people put inside a sentence ("my side went kinda numb")."""
+    words = line.split()
+    kept: list[str] = []
+    position = 0
+    while position < len(words):
+        found = next((h for h in HESITATION_WORDS if tuple(words[position : position + len(h)]) == h), None)
+        if found is None:
+            kept.append(words[position])
+        position += len(found) if found else 1
+    return " ".join(kept)
+
+
+def _trimmed(line: str) -> list[str]:
     """`line` as said, and without the fillers at its start, its end, or both."""
     words = line.split()
     start = _leading_fillers(words, FILLER_WORDS)
     end = len(words) - _leading_fillers(words[::-1], FILLER_WORDS_BACKWARDS)
-    return {" ".join(part) for part in (words, words[start:], words[:end], words[start:end])}
+    return [" ".join(part) for part in (words, words[start:], words[:end], words[start:end])]
 
 
 def _leading_fillers(words: list[str], fillers: tuple[tuple[str, ...], ...]) -> int:

@@ -408,3 +408,8 @@ def test_a_whole_sample_said_inside_a_longer_line_is_heard_as_that_sample(text: 
 def test_a_value_before_the_clitic_s_is_heard() -> None:
     match = resolver_for("en-US").resolve("my arm's gone weak after tennis")
     assert match.slots.get("BodyPart") == "arm", match
+
+
+def test_hesitations_inside_a_sentence_are_heard_past() -> None:
+    match = resolver_for("en-US").resolve("is stretching um kinda bad for my muscles")
+    assert match.intent == "StretchingTears", match

@@ -10,6 +10,7 @@ import pytest
 
 from responses import SUPPORTED_LOCALES, load
 from skill.console import Console
+from skill.evaluate import spoken_kind
 from skill.handlers.topics import INTENT_TOPICS
 from skill.model import load_model
 from skill.safety import SLOT_CONCERNS, Concern
@@ -204,6 +205,36 @@ EMERGENCY_WORDS = [
     "my heart is racing and I feel faint",
     "I think I'm having a stroke",
 ]
+
+
+SAID_ALONE_ELSEWHERE = {"keeps going": "TellMeMore's \"keep going\""}
+"""Symptom words that, said with nothing round them, are rightly heard as something else."""
+
+
+def test_every_warning_sign_and_dark_urine_said_on_its_own_gets_its_line() -> None:
+    content = load("en-US")
+    missed = []
+    for value in MODEL.types["SYMPTOM"]:
+        kind = "urgent" if value.id == "DARK_URINE" else "doctor"
+        for said in set(value.spoken_forms()) - set(SAID_ALONE_ELSEWHERE):
+            console = Console("en-US")
+            console.say("open muscle twitch guide")
+            if spoken_kind(content, console.say(said).speech) != kind:
+                missed.append(said)
+    assert not missed
+
+
+def test_every_emergency_value_and_synonym_said_on_its_own_gets_the_emergency_line() -> None:
+    """Each of the model's emergency words, said alone mid-conversation: no carrier phrase
+    ("my chest is really tight") may be heard as anything but an emergency."""
+    missed = []
+    for value in MODEL.types["EMERGENCY"]:
+        for said in value.spoken_forms():
+            console = Console("en-US")
+            console.say("open muscle twitch guide")
+            if console.say(said).speech != load("en-US").safety["emergency"]:
+                missed.append(said)
+    assert not missed
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
