@@ -584,9 +584,19 @@ class Resolver:
         for name, span in sorted(taken.items(), key=lambda item: -item[1].start):
             marked[span.start : span.end] = [_mark(pattern.slots.index(name))]
         score = _similarity(" ".join(marked), pattern.template)
+        if pattern.intent in BUILT_IN_PHRASES and _is_a_value(line, spans):
+            score = 0.0  # "cancer" is one of our values, not a misspelt "cancel"
         slots = {name: span.value for name, span in taken.items()}
         match = Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
         return (score, pattern.literal), match
+
+
+def _is_a_value(line: str, spans: dict[str, list[_Span]]) -> bool:
+    """Whether the whole line is, word for word, a value or synonym of one of the model's types."""
+    size = len(line.split())
+    return any(
+        span.score == 100.0 and span.end - span.start == size for found in spans.values() for span in found
+    )
 
 
 def _telling(span: _Span, heard: list[str]) -> bool:

@@ -273,6 +273,7 @@ def test_everyday_words_in_an_emergency_carrier_are_not_called_an_emergency(loca
         ("is it serious", "worry"),
         ("could it be something bad", "worry"),
         ("could it be my thyroid making my legs twitch", "worry"),
+        ("cancer", "worry"),
         ("is it because of my diabetes", "worry"),
         ("why is my baby twitching", "person"),
         ("I'm pregnant and twitching", "person"),
