@@ -23,24 +23,24 @@ BUILT_INS = {"AMAZON.FallbackIntent", "SessionEndedRequest"}
 
 FLOORS = {
     # (corpus half, measure): lowest share allowed
-    ("first tune", "intent"): 0.88,
+    ("first tune", "intent"): 0.91,
     ("first held", "intent"): 0.82,
     ("first tune", "emergency"): 1.0,
     ("first held", "emergency"): 0.86,
     ("first tune", "emergency number said"): 1.0,
     ("first held", "emergency number said"): 0.9,
-    ("second tune", "intent"): 0.86,
-    ("second held", "intent"): 0.77,
-    ("second tune", "emergency"): 0.98,
-    ("second held", "emergency"): 0.92,
-    ("second tune", "emergency number said"): 0.98,
+    ("second tune", "intent"): 0.89,
+    ("second held", "intent"): 0.79,
+    ("second tune", "emergency"): 1.0,
+    ("second held", "emergency"): 0.94,
+    ("second tune", "emergency number said"): 1.0,
     ("second held", "emergency number said"): 0.96,
-    ("third tune", "intent"): 0.7,
-    ("third held", "intent"): 0.78,
-    ("third tune", "emergency"): 0.89,
-    ("third held", "emergency"): 0.95,
-    ("third tune", "emergency number said"): 0.89,
-    ("third held", "emergency number said"): 0.95,
+    ("third tune", "intent"): 0.79,
+    ("third held", "intent"): 0.8,
+    ("third tune", "emergency"): 0.97,
+    ("third held", "emergency"): 0.97,
+    ("third tune", "emergency number said"): 1.0,
+    ("third held", "emergency number said"): 0.97,
 }
 
 
