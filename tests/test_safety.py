@@ -274,6 +274,7 @@ def test_everyday_words_in_an_emergency_carrier_are_not_called_an_emergency(loca
         ("could it be something bad", "worry"),
         ("could it be my thyroid making my legs twitch", "worry"),
         ("cancer", "worry"),
+        ("why do my legs twitch after running, could it be ALS", "worry"),
         ("is it because of my diabetes", "worry"),
         ("why is my baby twitching", "person"),
         ("I'm pregnant and twitching", "person"),
