@@ -407,13 +407,14 @@ class Resolver:
             if name in slots and normalize(slots[name]) in self.forms[type_name]:
                 continue
             for span in self._spans(line, type_name):
-                heard = set(line.split()[span.start : span.end])
+                said = line.split()[span.start : span.end]
+                heard = set(said)
                 exact = span.score == 100.0
                 explains = all(
                     not words & heard or (exact and (words < heard or (other == name and words <= heard)))
                     for other, words in taken.items()
                 )
-                if _telling(span, list(heard)) and explains and not heard <= literal:
+                if _telling(span, said) and explains and not heard <= literal:
                     slots[name] = span.value
                     taken[name] = heard
                     break
@@ -649,11 +650,20 @@ def _fluent(line: str) -> str:
     kept: list[str] = []
     position = 0
     while position < len(words):
-        found = next((h for h in HESITATION_WORDS if tuple(words[position : position + len(h)]) == h), None)
+        found = _phrase_at(words, position, HESITATION_WORDS)
         if found is None:
             kept.append(words[position])
         position += len(found) if found else 1
     return " ".join(kept)
+
+
+def _phrase_at(
+    words: list[str], position: int, phrases: tuple[tuple[str, ...], ...]
+) -> tuple[str, ...] | None:
+    """The first of `phrases` that `words` say at `position`, if any."""
+    return next(
+        (phrase for phrase in phrases if tuple(words[position : position + len(phrase)]) == phrase), None
+    )
 
 
 def _trimmed(line: str) -> list[str]:
@@ -667,7 +677,7 @@ def _trimmed(line: str) -> list[str]:
 def _leading_fillers(words: list[str], fillers: tuple[tuple[str, ...], ...]) -> int:
     """How many of the first words are fillers, one after another."""
     count = 0
-    while found := next((f for f in fillers if tuple(words[count : count + len(f)]) == f), None):
+    while found := _phrase_at(words, count, fillers):
         count += len(found)
     return count
 
