@@ -207,7 +207,7 @@ EMERGENCY_WORDS = [
 ]
 
 
-SAID_ALONE_ELSEWHERE = {"keeps going": "TellMeMore's \"keep going\""}
+SAID_ALONE_ELSEWHERE = {"keeps going": 'TellMeMore\'s "keep going"'}
 """Symptom words that, said with nothing round them, are rightly heard as something else."""
 
 
