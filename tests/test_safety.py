@@ -209,30 +209,23 @@ EMERGENCY_WORDS = [
 
 SAID_ALONE_ELSEWHERE = {"keeps going": 'TellMeMore\'s "keep going"'}
 """Symptom words that, said with nothing round them, are rightly heard as something else."""
+KIND_ALONE = {"EMERGENCY": "emergency", "SYMPTOM": "doctor", "DARK_URINE": "urgent"}
+"""The kind of answer a type's words (or one value's, by id) get said on their own."""
 
 
-def test_every_warning_sign_and_dark_urine_said_on_its_own_gets_its_line() -> None:
+@pytest.mark.parametrize("type_name", ["EMERGENCY", "SYMPTOM"])
+def test_every_emergency_word_and_warning_sign_said_on_its_own_gets_its_line(type_name: str) -> None:
+    """Each of the model's words for an emergency or a warning sign, said alone mid-conversation:
+    no carrier phrase may turn one into something milder ("my chest is really tight" is chest
+    pain, not a chest with unknown words in it)."""
     content = load("en-US")
     missed = []
-    for value in MODEL.types["SYMPTOM"]:
-        kind = "urgent" if value.id == "DARK_URINE" else "doctor"
+    for value in MODEL.types[type_name]:
+        kind = KIND_ALONE.get(value.id, KIND_ALONE[type_name])
         for said in set(value.spoken_forms()) - set(SAID_ALONE_ELSEWHERE):
             console = Console("en-US")
             console.say("open muscle twitch guide")
             if spoken_kind(content, console.say(said).speech) != kind:
-                missed.append(said)
-    assert not missed
-
-
-def test_every_emergency_value_and_synonym_said_on_its_own_gets_the_emergency_line() -> None:
-    """Each of the model's emergency words, said alone mid-conversation: no carrier phrase
-    ("my chest is really tight") may be heard as anything but an emergency."""
-    missed = []
-    for value in MODEL.types["EMERGENCY"]:
-        for said in value.spoken_forms():
-            console = Console("en-US")
-            console.say("open muscle twitch guide")
-            if console.say(said).speech != load("en-US").safety["emergency"]:
                 missed.append(said)
     assert not missed
 
