@@ -13,10 +13,11 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from responses import load
 from responses.content import Content
-from skill.console import Console, Turn
+from skill.console import Console, Turn, heard_slots
 from skill.corpus import SAFETY_CLASSES, SPLITS, Row, add_corpus_argument, read_corpora
 from skill.intents import MATCH
 
@@ -80,8 +81,13 @@ def hear(row: Row) -> Outcome:
     if not console.resolver.resolve(row.text).invoked:
         console.say("open muscle twitch guide")
     turn: Turn = console.say(row.text)
-    slots = {slot["name"]: slot["id"] for slot in turn.slots if slot["status"] == MATCH}
-    return judged(row, turn.match.intent or turn.match.request, slots, turn.speech)
+    return judged(row, turn.match.intent or turn.match.request, resolved_ids(turn.request), turn.speech)
+
+
+def resolved_ids(envelope: dict[str, Any]) -> dict[str, str]:
+    """Slot name -> entity id, for the slots of a request (ours or the real Alexa's) that entity
+    resolution matched."""
+    return {slot["name"]: slot["id"] for slot in heard_slots(envelope) if slot["status"] == MATCH}
 
 
 def judged(row: Row, intent: str, slots: dict[str, str], speech: str) -> Outcome:

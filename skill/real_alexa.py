@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from responses import SUPPORTED_LOCALES
-from skill.console import heard_slots, plain
+from skill.console import plain
 from skill.corpus import SPLITS, Row, add_corpus_argument, read_corpora
-from skill.evaluate import MATCH, Outcome, hear, judged
+from skill.evaluate import Outcome, hear, judged, resolved_ids
 from skill.model import load_model
 from skill.resolver import resolver_for
 
@@ -114,9 +114,8 @@ def heard(row: Row, exchange: tuple[dict[str, Any], dict[str, Any]] | None) -> O
     envelope, answer = exchange
     request = envelope.get("request") or {}
     label = (request.get("intent") or {}).get("name") or request.get("type") or NOT_SENT
-    slots = {slot["name"]: slot["id"] for slot in heard_slots(envelope) if slot["status"] == MATCH}
     ssml = ((answer.get("response") or {}).get("outputSpeech") or {}).get("ssml")
-    return judged(row, label, slots, plain(ssml) if ssml else "")
+    return judged(row, label, resolved_ids(envelope), plain(ssml) if ssml else "")
 
 
 def simulations(skill_io: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
