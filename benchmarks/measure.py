@@ -25,6 +25,7 @@ from benchmarks.wrk import signed_script, wrk
 from harness.certs import pki
 from harness.servers import REPO, gunicorn_with_test_pki
 from harness.signing import ChainServer, body_of, make_app, signed_headers
+from skill.safety import REPLACED
 from harness.wordings import Nth
 from responses import Conversation, Guide, load
 from skill.lambda_function import lambda_handler
@@ -308,7 +309,7 @@ def spoken_lengths() -> list[FirstAnswer]:
         audio = Path(folder) / "answer.wav"
         for key, topic in content.topics.items():
             for index in range(len(topic.summary)):
-                ssml = Guide(content, Nth(index)).answer(Conversation(), key).ssml
+                ssml = Guide(content, Nth(index), REPLACED).answer(Conversation(), key).ssml
                 subprocess.run(["espeak-ng", "-m", "-w", str(audio), ssml], check=True, timeout=60)
                 with wave.open(str(audio)) as sound:
                     seconds = sound.getnframes() / sound.getframerate()

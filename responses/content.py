@@ -51,6 +51,10 @@ class Topic:
     """Topics to offer after this one, in order of preference."""
     offer: Offer | None
     """How to offer this topic, if it is ever offered."""
+    kind: str
+    """What kind of answer it is: "reassurance" (it says twitches usually pass or are harmless, so
+    it always carries the red-flag clause), "self_care" (tips) or "information". Once a concern
+    is raised, skill/safety.py's REPLACED says which kinds that session no longer hears."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,8 @@ def _read(name: str) -> dict[str, Any]:
 
 def _topic(key: str, raw: Mapping[str, Any]) -> Topic:
     offer = Offer(raw["offer"], raw["reprompt"]) if "offer" in raw else None
-    fields = {name: raw[name] for name in ("title", "source", "family", "summary", "more", "points", "next")}
+    names = ("title", "source", "family", "summary", "more", "points", "next", "kind")
+    fields = {name: raw[name] for name in names}
     return Topic(key=key, offer=offer, **fields)
 
 

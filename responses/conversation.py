@@ -19,10 +19,12 @@ ATTRIBUTES_KEY = "guide"
 
 MAX_HISTORY = 30
 """More than there are topics, so an offer never comes back for a topic heard long ago."""
-MAX_STATE_CHARS = 4096
-"""Our state is under 2 KB as JSON (the longest reply plus every topic heard). Anything larger was
-not written by this version, and keeping it would send it back to Alexa on every turn, where a
-whole response may be at most 24 KB; it is dropped whole."""
+MAX_ANSWERS = 2
+"""Answers kept word for word: the last one, and the one "go back" replays."""
+MAX_STATE_CHARS = 8192
+"""Our state is under 5 KB as JSON (the last reply, the two last answers and every topic heard).
+Anything larger was not written by this version, and keeping it would send it back to Alexa on
+every turn, where a whole response may be at most 24 KB; it is dropped whole."""
 
 
 @dataclass
@@ -32,8 +34,8 @@ class Conversation:
     """The topic of the last answer ("tell me more" expands it)."""
     offer: str | None = None
     """The topic the last reply offered: what Yes leads to."""
-    offered: str | None = None
-    """The topic offered last, even once declined: the next offer must be another."""
+    offers: list[str] = field(default_factory=list)
+    """Every topic offered this session, even if declined: no offer is made twice."""
     heard: list[str] = field(default_factory=list)
     """Topics answered this session, oldest first; offers skip them, "go back" walks them."""
     wording: dict[str, int] = field(default_factory=dict)
@@ -44,18 +46,30 @@ class Conversation:
     """Fallbacks in a row; the second one ends the session politely."""
     last: Reply | None = None
     """The last reply that kept the session open, for Repeat."""
+    answers: list[Reply] = field(default_factory=list)
+    """The last answers (topics and safety lines), oldest first: "go back" replays the one before
+    the last, word for word."""
+    concern: str | None = None
+    """The most recent safety line said this session ("urgent", "warning", "worry", "medicine",
+    "person"): once raised, nothing in the session reassures. Lives only here, in session
+    attributes, and dies with the session; it is never logged."""
+    concern_value: str | None = None
+    """Which warning sign or person that line named (an id of the content's [signs] or [persons])."""
 
     def to_attributes(self) -> dict[str, Any]:
         state = {
             "disclaimer_given": self.disclaimer_given,
             "topic": self.topic,
             "offer": self.offer,
-            "offered": self.offered,
+            "offers": list(self.offers),
             "heard": list(self.heard),
             "wording": dict(self.wording),
             "expanded": self.expanded,
             "fallbacks": self.fallbacks,
             "last": self.last.to_dict() if self.last is not None else None,
+            "answers": [answer.to_dict() for answer in self.answers],
+            "concern": self.concern,
+            "concern_value": self.concern_value,
         }
         return {ATTRIBUTES_KEY: state}
 
@@ -68,12 +82,13 @@ class Conversation:
         for flag in ("disclaimer_given", "expanded"):
             if isinstance(raw.get(flag), bool):
                 setattr(conversation, flag, raw[flag])
-        for name in ("topic", "offer", "offered"):
+        for name in ("topic", "offer", "concern", "concern_value"):
             if isinstance(raw.get(name), str):
                 setattr(conversation, name, raw[name])
-        heard = raw.get("heard")
-        if isinstance(heard, list):
-            conversation.heard = [item for item in heard if isinstance(item, str)][-MAX_HISTORY:]
+        for name in ("heard", "offers"):
+            items = raw.get(name)
+            if isinstance(items, list):
+                setattr(conversation, name, [item for item in items if isinstance(item, str)][-MAX_HISTORY:])
         wording = raw.get("wording")
         if isinstance(wording, dict):
             conversation.wording = {
@@ -85,4 +100,8 @@ class Conversation:
         if type(fallbacks) is int and fallbacks >= 0:
             conversation.fallbacks = fallbacks
         conversation.last = Reply.from_dict(raw.get("last"))
+        answers = raw.get("answers")
+        if isinstance(answers, list):
+            kept = (Reply.from_dict(answer) for answer in answers[-MAX_ANSWERS:])
+            conversation.answers = [answer for answer in kept if answer is not None]
         return conversation

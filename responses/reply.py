@@ -19,6 +19,14 @@ class Reply:
     card_text: str = ""
     points: tuple[str, ...] = ()
     """Up to three key points for a device with a screen."""
+    topic: str | None = None
+    """The article topic this reply answers, if any ("tell me more" expands it)."""
+    offer: str | None = None
+    """The topic its closing question offers: what Yes leads to."""
+    concern: str | None = None
+    """The safety line it says, if any ("emergency", "clarify", "urgent", "warning", "worry",
+    "medicine", "person"): data for whoever needs to know (tests, evaluation, the console), so
+    nothing has to rebuild it from the words."""
 
     @property
     def end_session(self) -> bool:
@@ -33,6 +41,9 @@ class Reply:
             "card_title": self.card_title,
             "card_text": self.card_text,
             "points": list(self.points),
+            "topic": self.topic,
+            "offer": self.offer,
+            "concern": self.concern,
         }
 
     @classmethod
@@ -52,4 +63,7 @@ class Reply:
             return None
         if not isinstance(points, (list, tuple)) or not all(isinstance(p, str) for p in points):
             return None
-        return cls(raw["ssml"], reprompt, title, text, tuple(points))
+        labels = [raw.get(name) for name in ("topic", "offer", "concern")]
+        if not all(label is None or isinstance(label, str) for label in labels):
+            return None
+        return cls(raw["ssml"], reprompt, title, text, tuple(points), *labels)

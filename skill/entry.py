@@ -24,6 +24,7 @@ from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from responses import DEFAULT_LOCALE, Conversation, Guide, load
 from skill.handlers import exception_handlers, request_handlers
 from skill.render import render
+from skill.safety import REPLACED
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ def invoke(envelope: RequestEnvelope, context: Any = None) -> dict[str, Any]:
 
 def apology() -> dict[str, Any]:
     """The spoken answer for a payload too broken to dispatch (Lambda has no HTTP 400)."""
-    reply = Guide(load(DEFAULT_LOCALE), WORDINGS).error(Conversation())
+    reply = Guide(load(DEFAULT_LOCALE), WORDINGS, REPLACED).error(Conversation())
     envelope = ResponseEnvelope(version="1.0", response=render(ResponseFactory(), reply, False))
     return cast("dict[str, Any]", SKILL.serializer.serialize(envelope))
 

@@ -1,4 +1,4 @@
-"""What counts as which safety concern (../shared/docs/SAFETY.md): one table, read by the handlers.
+"""What counts as which safety concern (docs/safety.md): one table, read by the handlers.
 
 A question is first checked for a concern; only a request with none gets an article answer.
 Concerns come from the intent itself (a person describing an emergency, a feared illness, a
@@ -7,9 +7,15 @@ Alexa heard but could not resolve (ER_SUCCESS_NO_MATCH) counts where an unknown 
 a worry: a symptom or cause we do not know is "only a doctor can tell", never the general answer.
 So is an illness people name as the cause that the article does not cover (the model's
 OTHER_ILLNESS cause: thyroid, diabetes, a virus).
-Words heard where an emergency would stand but naming none we know ("I feel great", "I'm having a
-bad day") are not called an emergency, even in the emergency intent: they are unclear, and get the
-fallback's answer, which carries the emergency number. When several apply, the most urgent wins.
+A fear that twitching means damage (nerve or muscle damage) is a worry too, never a cause to
+confirm. So is a medicine named as the cause: a professional's question.
+Only a named emergency is an emergency. The emergency intent heard with no emergency word ("what
+should I do"), or with words naming none we know ("I feel great"), is unclear: the reply says the
+number in case and asks what they feel, and the session stays open. When several apply, the most
+urgent wins.
+
+Once a concern is said, the session remembers it, and REPLACED says which kinds of answer it
+replaces for the rest of that session (responses.Guide reads it).
 """
 
 from __future__ import annotations
@@ -49,7 +55,11 @@ SLOT_CONCERNS: dict[str, dict[str, Concern]] = {
         UNMATCHED: Concern.WORRY,
     },
     "Condition": {ANY: Concern.WORRY, UNMATCHED: Concern.WORRY},
-    "Cause": {"OTHER_ILLNESS": Concern.WORRY, UNMATCHED: Concern.WORRY},
+    "Cause": {
+        **dict.fromkeys(("OTHER_ILLNESS", "NERVE_DAMAGE", "MUSCLE_DAMAGE"), Concern.WORRY),
+        "MEDICATION": Concern.PROFESSIONAL,
+        UNMATCHED: Concern.WORRY,
+    },
     "Person": {ANY: Concern.PROFESSIONAL},
     "Medicine": {ANY: Concern.PROFESSIONAL, UNMATCHED: Concern.PROFESSIONAL},
 }
@@ -63,11 +73,27 @@ PAIRED_CONCERNS: dict[tuple[tuple[str, str], ...], Concern] = {
 PAIRED_SLOTS = tuple({slot for pairs in PAIRED_CONCERNS for slot, _ in pairs} - set(SLOT_CONCERNS))
 
 INTENT_CONCERNS: dict[str, Concern] = {
-    "EmergencySymptom": Concern.EMERGENCY,
+    "NamedEmergency": Concern.EMERGENCY,
+    "EmergencySymptom": Concern.UNCLEAR,
     "IllnessWorry": Concern.WORRY,
     "MedicineQuestion": Concern.PROFESSIONAL,
 }
-"""Intents that are a concern whatever their slots hold, unless a slot heard in them is unclear."""
+"""Intents that are a concern whatever their slots hold, unless a slot heard in them is unclear.
+NamedEmergency's every sample names an emergency in its own words ("chest pain", "I fainted");
+EmergencySymptom's samples carry the emergency in their slot ("I think I'm having {Emergency}"),
+so heard without one ("what should I do") it is unclear, never an emergency."""
+
+REPLACED: dict[str, frozenset[str]] = {
+    "urgent": frozenset({"reassurance", "self_care", "information"}),
+    "warning": frozenset({"reassurance"}),
+    "worry": frozenset({"reassurance"}),
+    "person": frozenset({"reassurance", "self_care"}),
+    "medicine": frozenset({"reassurance"}),
+}
+"""Once a safety line (responses' name for it) has been said in a session, the kinds of article
+answer (responses' Topic.kind) that the session hears that line again instead of. Nothing
+reassures after any concern; after dark urine nothing but "get care today" is said, not even
+self-care tips; tips meant for adults are not given for a child, a baby or a pregnancy."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from responses import Conversation, Guide, load
 from skill.lambda_function import lambda_handler
 from skill.model import load_model
 from skill.simulator import Simulator
+from skill.safety import REPLACED
 from tests.alexa_rules import check_response
 
 MODEL = load_model("en-US")
@@ -199,7 +200,7 @@ other_requests = st.one_of(
 
 
 def _replies() -> tuple[dict[str, Any], ...]:
-    guide = Guide(CONTENT, random.Random(0))
+    guide = Guide(CONTENT, random.Random(0), REPLACED)
     replies = [guide.answer(Conversation(), topic) for topic in TOPICS]
     replies += [guide.welcome(Conversation()), guide.help(Conversation())]
     return tuple(json.loads(json.dumps(reply.to_dict())) for reply in replies)

@@ -13,6 +13,7 @@ import pytest
 from responses import SUPPORTED_LOCALES, Conversation, Guide, Reply, load, supported_locale
 from responses.content import CONTENT_DIR
 from responses.ssml import MAX_SSML_CHARS, speak
+from skill.safety import REPLACED
 from tests.alexa_rules import SPOKEN_SYMBOLS, check_ssml, plain
 
 CORE_TOPICS = ("why", "prevent", "doctor")
@@ -79,7 +80,11 @@ def test_topic_budgets_and_follow_ups(topic: str) -> None:
         assert entry.more not in entry.summary
         assert 1 <= len(entry.points) <= 3
         assert entry.source, "every topic names the article section it paraphrases"
-        assert content.topics[entry.family].offer is not None, "a family is an offerable topic"
+        offered = {key for other in content.topics.values() for key in other.next} | set(content.suggestions)
+        if entry.family == topic and topic not in offered:
+            assert entry.offer is None, "a topic never offered has no offer wording"
+        else:
+            assert content.topics[entry.family].offer is not None, "a family is an offerable topic"
         for key in entry.next:
             assert content.topics[key].offer is not None, (topic, key)
         assert topic not in entry.next
@@ -92,7 +97,7 @@ def test_every_first_answer_fits_one_breath(locale: str, topic: str, index: int)
     """Every topic, wording and locale as a one-shot (disclaimer due): at most 35 spoken words,
     the answer first, and a reprompt shorter than the question it stands for."""
     content = load(locale)
-    reply = Guide(content, Wording(index)).answer(Conversation(), topic)
+    reply = Guide(content, Wording(index), REPLACED).answer(Conversation(), topic)
     spoken = plain(reply.ssml)
     assert words(spoken) <= 35, (locale, topic, index, spoken)
     assert spoken.startswith(content.topics[topic].summary[index])
@@ -150,7 +155,7 @@ def test_unknown_locales_get_english() -> None:
 
 
 def test_answer_gives_disclaimer_once_and_never_the_same_wording_twice_in_a_row() -> None:
-    guide = Guide(load("en-US"), random.Random(7))
+    guide = Guide(load("en-US"), random.Random(7), REPLACED)
     conversation = Conversation()
     first = guide.answer(conversation, "why")
     assert load("en-US").line("disclaimer") in first.ssml
@@ -163,7 +168,7 @@ def test_answer_gives_disclaimer_once_and_never_the_same_wording_twice_in_a_row(
 
 
 def test_the_welcome_says_the_disclaimer_so_answers_after_it_need_not() -> None:
-    guide = Guide(load("en-US"), Wording(0))
+    guide = Guide(load("en-US"), Wording(0), REPLACED)
     conversation = Conversation()
     welcome = plain(guide.welcome(conversation).ssml)
     assert "general information, not medical advice" in welcome
@@ -171,7 +176,7 @@ def test_the_welcome_says_the_disclaimer_so_answers_after_it_need_not() -> None:
 
 
 def test_every_wording_gets_used() -> None:
-    guide = Guide(load("en-US"), random.Random(3))
+    guide = Guide(load("en-US"), random.Random(3), REPLACED)
     conversation = Conversation()
     used = set()
     for _ in range(40):
@@ -182,7 +187,7 @@ def test_every_wording_gets_used() -> None:
 
 @pytest.mark.parametrize(("locale", "doctor"), [("en-US", "a doctor"), ("en-GB", "a GP"), ("en-AU", "a GP")])
 def test_warning_line_names_the_locales_doctor(locale: str, doctor: str) -> None:
-    reply = Guide(load(locale), random.Random(0)).warning(Conversation(), "NUMBNESS")
+    reply = Guide(load(locale), random.Random(0), REPLACED).warning(Conversation(), "NUMBNESS")
     assert plain(reply.ssml).startswith(f"Twitching with numbness or tingling should be checked by {doctor}.")
 
 
@@ -195,7 +200,7 @@ def test_ssml_escapes_text_and_refuses_oversized_output() -> None:
 
 
 def test_conversation_round_trips_through_session_attributes() -> None:
-    guide = Guide(load("en-US"), random.Random(0))
+    guide = Guide(load("en-US"), random.Random(0), REPLACED)
     conversation = Conversation()
     guide.answer(conversation, "why")
     guide.more(conversation)
@@ -231,7 +236,7 @@ def test_safety_replies_carry_their_line_on_a_card_of_their_own(
 ) -> None:
     content = load("en-GB")
     conversation = Conversation(offer="prevent")
-    reply = move(Guide(content, random.Random(0)), conversation)
+    reply = move(Guide(content, random.Random(0), REPLACED), conversation)
     spoken = plain(reply.ssml)
     assert reply.card_title == content.safety[title]
     assert (
@@ -242,7 +247,7 @@ def test_safety_replies_carry_their_line_on_a_card_of_their_own(
 
 
 def test_the_person_line_names_who() -> None:
-    reply = Guide(load("en-AU"), random.Random(0)).person(Conversation(), "BABY")
+    reply = Guide(load("en-AU"), random.Random(0), REPLACED).person(Conversation(), "BABY")
     assert plain(reply.ssml).startswith("For twitching in a baby, please ask a GP or a pharmacist.")
 
 
@@ -261,4 +266,4 @@ def test_state_of_exactly_the_limit_is_kept_and_one_character_more_is_dropped() 
 
 def test_an_offer_without_wording_is_a_content_error_that_names_the_topic() -> None:
     with pytest.raises(KeyError, match="topic 'why_fluids' is offered but has no offer wording"):
-        Guide(load("en-US"), random.Random(0))._offer("why_fluids")
+        Guide(load("en-US"), random.Random(0), REPLACED)._offer("why_fluids")

@@ -14,13 +14,14 @@ from ask_sdk_model import Response
 
 from responses import DEFAULT_LOCALE, Conversation, Guide, Reply, load
 from skill.render import has_screen, render
+from skill.safety import REPLACED
 
 
 def guide_for(handler_input: HandlerInput, rng: Random) -> Guide:
     """The guide speaking the request's locale (unknown locales get US English), choosing its
     wordings with `rng`: the skill's one source of variety, handed in so tests can seed it."""
     request = handler_input.request_envelope.request
-    return Guide(load(getattr(request, "locale", None) or DEFAULT_LOCALE), rng)
+    return Guide(load(getattr(request, "locale", None) or DEFAULT_LOCALE), rng, REPLACED)
 
 
 def conversation_of(handler_input: HandlerInput) -> Conversation:

@@ -23,11 +23,22 @@ INTENT_TOPICS = {
     "TreatTwitch": "treat",
     "StretchingTears": "stretch_tears",
     "DescribeSymptom": "why",
+    "TreatmentOptions": "treat_options",
+    "UncoveredQuestion": "uncovered",
 }
 """Each custom question intent and the topic it answers when no slot refines it (a twitch
 described with no warning sign gets the general "why")."""
 
+UNCOVERED_TOPICS = {
+    "NIGHT": "uncovered_night",
+    "EXERCISE_AGAIN": "uncovered_exercise",
+    "ICE_HEAT": "uncovered_ice_heat",
+}
+"""Benign questions the article does not answer: an honest line, then the nearest it covers."""
+
 SLOT_TOPICS: dict[tuple[str, str], dict[str, str]] = {
+    ("UncoveredQuestion", "Uncovered"): UNCOVERED_TOPICS,
+    ("WhyTwitching", "Uncovered"): UNCOVERED_TOPICS,
     ("WhyTwitching", "Cause"): {
         "DEHYDRATION": "why_fluids",
         "ELECTROLYTES": "why_fluids",
@@ -37,15 +48,15 @@ SLOT_TOPICS: dict[tuple[str, str], dict[str, str]] = {
         "FATIGUE": "why_fatigue",
         "OVERTRAINING": "why_overtraining",
         "STRETCHING": "stretch_tears",
-        "STRESS": "why_lifestyle",
-        "CAFFEINE": "why_lifestyle",
-        "ALCOHOL": "why_lifestyle",
-        "MEDICATION": "why_lifestyle",
-        "NERVE_DAMAGE": "why_damage",
-        "MUSCLE_DAMAGE": "why_damage",
+        "STRESS": "why_stress",
+        "CAFFEINE": "why_caffeine",
+        "ALCOHOL": "why_alcohol",
+        "SLEEP": "why_sleep",
     },
     ("WhyTwitching", "BodyPart"): {"EYELID": "why_eyelid"},
     ("DescribeSymptom", "BodyPart"): {"EYELID": "why_eyelid"},
+    ("HowToPrevent", "Uncovered"): UNCOVERED_TOPICS,
+    ("TreatTwitch", "Uncovered"): UNCOVERED_TOPICS,
     ("HowToPrevent", "Step"): {
         "FLUIDS": "prevent_fluids",
         "SPORTS_DRINKS": "prevent_sports_drinks",
@@ -58,7 +69,9 @@ SLOT_TOPICS: dict[tuple[str, str], dict[str, str]] = {
         "STRESS": "prevent_lifestyle",
     },
 }
-"""Slot ids that lead to a more specific topic; the first slot that matches wins."""
+"""Slot ids that lead to a more specific topic; the first slot that matches wins (a question the
+article does not cover before anything it names). Causes the article treats as a concern
+(damage, a medicine, another illness) are in skill/safety.py, not here."""
 
 
 def topic_for(handler_input: HandlerInput, intent: str) -> str:
@@ -79,7 +92,7 @@ def address(guide: Guide, conversation: Conversation, found: Found) -> Reply:
     if found.concern is Concern.WARNING and found.value is not None:
         return guide.warning(conversation, found.value)
     if found.concern is Concern.UNCLEAR:
-        return guide.fallback(conversation)
+        return guide.clarify(conversation)
     if found.concern is Concern.PROFESSIONAL:
         if found.slot == "Person" and found.value is not None:
             return guide.person(conversation, found.value)
