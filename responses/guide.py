@@ -62,7 +62,7 @@ class Guide:
         wording = self._wording(conversation, topic)
         conversation.heard = [*conversation.heard, topic.key][-MAX_HISTORY:]
         conversation.expanded = False
-        return self._topic_reply(conversation, topic, wording)
+        return self._topic_reply(conversation, topic, self._with_red_flag(topic, wording))
 
     def more(self, conversation: Conversation) -> Reply:
         """The longer version of the last answer, topic or safety line (once; after that, say
@@ -75,7 +75,7 @@ class Guide:
         if conversation.expanded:
             return self._topic_reply(conversation, topic, self.content.line("nothing_more"))
         conversation.expanded = True
-        return self._topic_reply(conversation, topic, topic.more)
+        return self._topic_reply(conversation, topic, self._with_red_flag(topic, topic.more))
 
     # Safety (docs/safety.md): no reassurance, no tips, the right professional ---------------------
 
@@ -160,8 +160,9 @@ class Guide:
         return self._offer_reply(conversation, suggestion)
 
     def decline(self, conversation: Conversation) -> Reply:
-        """No: to an offer, ask what else; to "anything else?", say goodbye."""
-        if conversation.offer is None:
+        """No: to an offer, ask what else; to "anything else?" or a menu's or-question, goodbye.
+        (A menu's first option is pending for Yes but was never offered on its own.)"""
+        if conversation.offer not in conversation.offers:
             return self.goodbye(conversation)
         conversation.offer = None
         return self._question(conversation, self._pick("decline"), self.content.line("anything_else"))
@@ -208,10 +209,7 @@ class Guide:
     # Building blocks ---------------------------------------------------------------------------
 
     def _topic_reply(self, conversation: Conversation, topic: Topic, text: str) -> Reply:
-        """The text, its red-flag clause if it reassures, the disclaimer (first time only, after
-        the answer), then the next offer."""
-        if topic.kind == REASSURANCE:
-            text = f"{text} {self.content.line('red_flag')}"
+        """The text, the disclaimer (first time only, after the answer), then the next offer."""
         disclaimer = "" if conversation.disclaimer_given else self.content.line("disclaimer")
         conversation.disclaimer_given = True
         conversation.topic = topic.key
@@ -241,6 +239,11 @@ class Guide:
             offer=offer_key,
         )
         return self._answered(conversation, reply)
+
+    def _with_red_flag(self, topic: Topic, text: str) -> str:
+        """A reassuring answer never stands alone: the article's rule for when to see a doctor
+        follows it, on the card too."""
+        return f"{text} {self.content.line('red_flag')}" if topic.kind == REASSURANCE else text
 
     def _next_offer(self, conversation: Conversation, candidates: tuple[str, ...]) -> str | None:
         """The first candidate whose family is not yet heard, that was never offered this

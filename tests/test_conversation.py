@@ -41,12 +41,13 @@ SLOT_CASES = [
     ("WhyTwitching", "Cause", "overtraining", "why_overtraining"),
     ("WhyTwitching", "Cause", "training too hard", "why_overtraining"),
     ("WhyTwitching", "Cause", "stretching", "stretch_tears"),
-    ("WhyTwitching", "Cause", "stress", "why_lifestyle"),
-    ("WhyTwitching", "Cause", "coffee", "why_lifestyle"),
-    ("WhyTwitching", "Cause", "alcohol", "why_lifestyle"),
-    ("WhyTwitching", "Cause", "medication", "why_lifestyle"),
-    ("WhyTwitching", "Cause", "nerve damage", "why_damage"),
-    ("WhyTwitching", "Cause", "muscle damage", "why_damage"),
+    ("WhyTwitching", "Cause", "stress", "why_stress"),
+    ("WhyTwitching", "Cause", "coffee", "why_caffeine"),
+    ("WhyTwitching", "Cause", "alcohol", "why_alcohol"),
+    ("WhyTwitching", "Cause", "lack of sleep", "why_sleep"),
+    ("WhyTwitching", "Uncovered", "ice", "uncovered_ice_heat"),
+    ("HowToPrevent", "Uncovered", "at night", "uncovered_night"),
+    ("UncoveredQuestion", "Uncovered", "train tomorrow", "uncovered_exercise"),
     ("WhyTwitching", "BodyPart", "eyelid", "why_eyelid"),
     ("WhyTwitching", "BodyPart", "eye", "why_eyelid"),
     ("WhyTwitching", "BodyPart", "calves", "why"),
@@ -157,7 +158,7 @@ def test_yes_to_what_else_offers_the_next_topic_not_the_same_question(alexa: Sim
     alexa.intent("WhyTwitching")
     declined = state(alexa.intent("AMAZON.NoIntent"))
     assert speech(alexa.intent("AMAZON.RepeatIntent")).endswith(CONTENT.line("anything_else"))
-    offer_before = declined["offered"]
+    offer_before = declined["offers"][-1]
     response = alexa.intent("AMAZON.YesIntent")
     offered = state(response)["offer"]
     assert offered is not None and offered != offer_before and offered != "why"
@@ -170,8 +171,9 @@ def test_tell_me_more_ends_with_another_follow_up_than_the_answer(alexa: Simulat
     for intent in ("WhyTwitching", "HowToPrevent", "WhenSeeDoctor", "TreatTwitch", "HowLong"):
         answer = state(alexa.intent(intent))["offer"]
         more = alexa.intent("TellMeMore")
-        assert state(more)["offer"] != answer, intent
-        assert not speech(more).endswith(CONTENT.topics[answer].offer.ask), intent
+        if answer is not None:
+            assert state(more)["offer"] != answer, intent
+            assert not speech(more).endswith(CONTENT.topics[answer].offer.ask), intent
 
 
 def test_offer_skips_what_was_already_heard(alexa: Simulator) -> None:
@@ -191,23 +193,24 @@ def test_disclaimer_once_per_session_across_topics_and_said_again_in_a_new_sessi
     assert disclaimer in speech(alexa.intent("WhyTwitching"))
 
 
-def test_go_back_returns_to_the_previous_topic(alexa: Simulator) -> None:
-    alexa.intent("WhyTwitching")
+def test_go_back_replays_the_answer_before_the_last_word_for_word(alexa: Simulator) -> None:
+    why = alexa.intent("WhyTwitching")
     alexa.intent("HowToPrevent")
     back = alexa.intent("AMAZON.PreviousIntent")
-    assert topic_said(back, "why")
-    assert state(back)["heard"] == ["why"]
+    assert back["response"] == why["response"]
+    assert state(back)["heard"] == ["why", "prevent"], "what was heard stays heard"
+    assert state(back)["offer"] == state(why)["offer"], "Yes means what it meant then"
+    alexa.new_session()
     nothing = alexa.intent("AMAZON.PreviousIntent")
     assert speech(nothing) == f"{CONTENT.line('nothing_before')} {CONTENT.line('anything_else')}"
     assert reprompt(nothing) == CONTENT.line("anything_else_reprompt")
 
 
-def test_go_back_after_three_topics_keeps_the_first(alexa: Simulator) -> None:
-    for intent in ("WhyTwitching", "HowToPrevent", "WhenSeeDoctor"):
-        alexa.intent(intent)
+def test_go_back_after_three_topics_replays_the_second(alexa: Simulator) -> None:
+    answers = [alexa.intent(intent) for intent in ("WhyTwitching", "HowToPrevent", "WhenSeeDoctor")]
     back = alexa.intent("AMAZON.PreviousIntent")
-    assert topic_said(back, "prevent")
-    assert state(back)["heard"] == ["why", "prevent"]
+    assert back["response"] == answers[1]["response"]
+    assert state(back)["heard"] == ["why", "prevent", "doctor"]
 
 
 @pytest.mark.parametrize(

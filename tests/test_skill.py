@@ -524,18 +524,19 @@ def test_an_answer_card_is_the_answer_its_source_and_the_disclaimer(alexa: Simul
     choose_wording(0)
     why = CONTENT.topics["why"]
     source = CONTENT.line("source").format(source=why.source)
+    red_flag = CONTENT.line("red_flag")
     card = alexa.intent("WhyTwitching")["response"]["card"]
     assert card == {
         "type": "Standard",
         "title": why.title,
-        "text": f"{why.summary[0]}\n\n{source}\n\n{CONTENT.line('card_disclaimer')}",
+        "text": f"{why.summary[0]} {red_flag}\n\n{source}\n\n{CONTENT.line('card_disclaimer')}",
     }
     more = alexa.intent("TellMeMore")["response"]["card"]
-    assert more["text"] == f"{why.more}\n\n{source}\n\n{CONTENT.line('card_disclaimer')}"
+    assert more["text"] == f"{why.more} {red_flag}\n\n{source}\n\n{CONTENT.line('card_disclaimer')}"
 
 
 @pytest.mark.parametrize("move", ["launch", "AMAZON.HelpIntent", "AMAZON.FallbackIntent"])
-def test_menus_show_the_menu_card_and_screen_and_offer_nothing(make_alexa, move: str) -> None:
+def test_menus_show_the_menu_card_and_screen_and_yes_takes_the_first_option(make_alexa, move: str) -> None:
     alexa = make_alexa(screen=True)
     response = alexa.launch() if move == "launch" else alexa.intent(move)
     assert response["response"]["card"] == {
@@ -548,6 +549,7 @@ def test_menus_show_the_menu_card_and_screen_and_offer_nothing(make_alexa, move:
         "title": CONTENT.line("menu_title"),
         "points": list(CONTENT.variants("menu")),
     }
-    assert state(response)["offer"] is None
+    or_question = move != "AMAZON.HelpIntent"  # help asks "what would you like to know?"
+    assert state(response)["offer"] == (CONTENT.suggestions[0] if or_question else None), "Yes: the first option"
     goodbye = alexa.intent("AMAZON.NoIntent")
     assert ends(goodbye) and speech(goodbye) in CONTENT.variants("goodbye"), "no after a menu is goodbye"
