@@ -108,6 +108,9 @@ BROKEN = (
     "ec_leaf",
 )
 """Chains refused as untrusted (the EC leaf: as having no RSA key)."""
+ACCEPTED = ("good", "upper_san", "mixed_case_san")
+"""Chains Amazon's rules accept: DNS names are case-insensitive (RFC 4343), so a leaf naming
+`ECHO-API.AMAZON.COM` names echo-api.amazon.com."""
 PASSES_PATH_VALIDATION = ("wildcard_san", "rsa_1024")
 """Chains a web-PKI verifier accepts for echo-api.amazon.com but Amazon's rules do not: a leaf
 named only `*.amazon.com`, and a leaf with a 1024-bit key (`short_key`)."""
@@ -120,8 +123,8 @@ class PKI:
     rogue_key: rsa.RSAPrivateKey
     short_key: rsa.RSAPrivateKey
     chains: dict[str, bytes]
-    """Chain PEM (leaf first, as Amazon serves it) per variant: good, the BROKEN ones and those
-    that only PASSES_PATH_VALIDATION."""
+    """Chain PEM (leaf first, as Amazon serves it) per variant: the ACCEPTED ones, the BROKEN ones
+    and those that only PASSES_PATH_VALIDATION."""
 
     @property
     def store(self) -> Store:
@@ -162,6 +165,8 @@ def pki() -> PKI:
         "wrong_root": pem(leaf(rogue_intermediate, rogue_key), rogue_intermediate, rogue_root),
         "missing_intermediate": pem(good),
         "ec_leaf": pem(leaf(key=ec.generate_private_key(ec.SECP256R1())), intermediate),
+        "upper_san": pem(leaf(san=SIGNING_DOMAIN.upper()), intermediate),
+        "mixed_case_san": pem(leaf(san="Echo-Api.Amazon.Com"), intermediate),
         "wildcard_san": pem(leaf(san="*.amazon.com"), intermediate),
         "rsa_1024": pem(leaf(key=short_key), intermediate),
     }

@@ -4,8 +4,10 @@ test leaf key, posted to the real Flask app whose only stand-in is the chain dow
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import urllib.error
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from email.message import Message
 from typing import Any
 
 from flask import Flask
@@ -20,21 +22,37 @@ from skill.web import create_app
 SKILL_ID = APPLICATION_ID
 
 
-class ChainServer:
-    """Stands in for S3: serves chain PEM per URL (or one chain for every URL) and remembers
-    every URL it was asked for, so tests can prove what was, and was not, fetched."""
+def http_error(url: str, status: int) -> urllib.error.HTTPError:
+    """What urllib raises for an HTTP error status from S3 (403 and 404: no such object, 503:
+    slow down)."""
+    return urllib.error.HTTPError(url, status, f"status {status}", Message(), None)
 
-    def __init__(self, chains: dict[str, bytes] | None = None, every_url: bytes | None = None) -> None:
+
+class ChainServer:
+    """Stands in for S3: serves chain PEM per URL (or one chain for every URL), answers 404 for
+    any other URL, and remembers every URL it was asked for, so tests can prove what was, and was
+    not, fetched. `failures` are raised one per download, in turn, before it serves anything (a
+    connection error, a timeout, a 5xx: what the network may do for a while)."""
+
+    def __init__(
+        self,
+        chains: dict[str, bytes] | None = None,
+        every_url: bytes | None = None,
+        failures: Iterable[Exception] = (),
+    ) -> None:
         self.chains = dict(chains if chains is not None else {CHAIN_URL: pki().chains["good"]})
         self.every_url = every_url
+        self.failures = list(failures)
         self.fetched: list[str] = []
 
     def __call__(self, url: str) -> bytes:
         self.fetched.append(url)
+        if self.failures:
+            raise self.failures.pop(0)
         if self.every_url is not None:
             return self.every_url
         if url not in self.chains:
-            raise OSError(f"404 for {url}")
+            raise http_error(url, 404)
         return self.chains[url]
 
 

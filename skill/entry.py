@@ -159,10 +159,10 @@ def field(data: object, *path: str) -> object:
 
 
 def application_id(data: object) -> str | None:
-    """The skill id a request is for, from its JSON: context first, as Amazon documents."""
+    """The skill id a request is for, from its JSON: `context.System.application.applicationId`,
+    where Amazon documents it and ask-sdk-core checks it. Never the session's: some requests have
+    no session, so a request without the context's id is refused, whatever its session says."""
     value = field(data, "context", "System", "application", "applicationId")
-    if value is None:
-        value = field(data, "session", "application", "applicationId")
     return value if isinstance(value, str) else None
 
 

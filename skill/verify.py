@@ -21,6 +21,7 @@ import re
 import ssl
 import threading
 import time
+import urllib.error
 import urllib.request
 import warnings
 from collections import OrderedDict
@@ -82,9 +83,13 @@ FAILURE_CACHE_SIZE = 256
 """Failed URLs are remembered apart from good chains, so a stream of made-up URLs can never push
 Amazon's chain out of the cache."""
 FAILURE_MEMORY = timedelta(seconds=60)
-"""How long a URL whose chain could not be fetched or trusted answers with that failure without
-another download: long enough that repeating one bad URL costs one download a minute, short
-enough that a passing S3 fault heals by itself."""
+"""How long a URL whose chain was refused (fetched and not trusted, or answered by S3 with a 4xx:
+no chain there to trust) answers with that refusal without another download: repeating one bad
+URL costs one download a minute."""
+TRANSIENT_FAILURE_MEMORY = timedelta(seconds=5)
+"""How long a URL whose download failed on the way (no connection, a timeout, an S3 5xx) answers
+with that failure: a fault that may pass in seconds must not refuse every Alexa request for a
+minute, yet a broken network still costs one download per five seconds, not one per request."""
 
 Clock = Callable[[], datetime]
 ChainLoader = Callable[[str], bytes]
@@ -99,6 +104,11 @@ class Headers(Protocol):
 
 class VerificationFailed(ValueError):
     """A request failed one of Amazon's checks; the message is short and safe to return."""
+
+
+class ChainUnavailable(VerificationFailed):
+    """The chain could not be had just now (no connection, a timeout, an S3 5xx): nothing was
+    judged, so the refusal is remembered for TRANSIENT_FAILURE_MEMORY only."""
 
 
 def utc_now() -> datetime:
@@ -180,7 +190,7 @@ class ChainDownloader:
                 if size > MAX_CHAIN_BYTES:
                     raise VerificationFailed("certificate chain is too large")
                 if time.monotonic() > deadline:
-                    raise VerificationFailed("certificate chain download is too slow")
+                    raise ChainUnavailable("certificate chain download is too slow")
                 chunks.append(chunk)
         return b"".join(chunks)
 
@@ -236,8 +246,9 @@ class Expiring(Generic[V]):
             self._entries.popitem(last=False)
 
 
-Fetch = Callable[[], tuple[rsa.RSAPublicKey, datetime]]
-"""Downloads and validates one chain: its signing key and the moment the chain stops being valid."""
+Fetch = Callable[[datetime], tuple[rsa.RSAPublicKey, datetime]]
+"""Downloads and validates one chain at a moment: its signing key and the moment the chain stops
+being valid."""
 
 
 class ChainCache:
@@ -245,10 +256,12 @@ class ChainCache:
 
     A validated signing key is kept until its chain's first expiry; only chains that passed every
     check get in, so a hit is as good as a fresh validation (the URL rules still run before every
-    lookup). A URL whose chain could not be fetched or trusted answers with that refusal for
-    FAILURE_MEMORY, without another download. Requests that find a fetch for their URL under way
-    wait for its outcome instead of starting their own, so a burst of first requests costs one
-    download. Thread-safe for gthread workers."""
+    lookup). A URL whose chain was refused answers with that refusal, without another download,
+    for FAILURE_MEMORY, or for TRANSIENT_FAILURE_MEMORY when the download failed on the way
+    (ChainUnavailable); either counts from the moment the fetch failed, so a download that timed
+    out is not retried at once. Requests that find a fetch for their URL under way wait for its
+    outcome instead of starting their own, so a burst of first requests, or of requests once a
+    transient failure is forgotten, costs one download. Thread-safe for gthread workers."""
 
     def __init__(self, size: int = CACHE_SIZE, failure_size: int = FAILURE_CACHE_SIZE) -> None:
         self._keys: Expiring[rsa.RSAPublicKey] = Expiring(size)
@@ -256,9 +269,10 @@ class ChainCache:
         self._fetches: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def key(self, url: str, now: datetime, fetch: Fetch) -> rsa.RSAPublicKey:
-        """The signing key for `url`: known, or from `fetch`, which runs once for all the
-        requests that arrive while it runs. Raises VerificationFailed for a refused chain."""
+    def key(self, url: str, clock: Clock, fetch: Fetch) -> rsa.RSAPublicKey:
+        """The signing key for `url`: known, or from `fetch` at `clock()`, which runs once for all
+        the requests that arrive while it runs. Raises VerificationFailed for a refused chain."""
+        now = clock()
         with self._lock:
             key = self._known(url, now)
             if key is not None:
@@ -272,9 +286,20 @@ class ChainCache:
             if key is not None:
                 return key
             try:
-                key, until = fetch()
+                key, until = fetch(now)
             except VerificationFailed as failure:
-                self._settle(url, str(failure), now + FAILURE_MEMORY)
+                transient = isinstance(failure, ChainUnavailable)
+                memory = TRANSIENT_FAILURE_MEMORY if transient else FAILURE_MEMORY
+                cause = f" ({failure.__cause__})" if failure.__cause__ is not None else ""
+                log.warning(
+                    "certificate chain refused, a %s failure remembered for %d s: %s: %s%s",
+                    "transient" if transient else "trust",
+                    memory.total_seconds(),
+                    url,
+                    failure,
+                    cause,
+                )
+                self._settle(url, str(failure), clock() + memory)
                 raise
             self._settle(url, key, until)
             return key
@@ -297,13 +322,26 @@ class ChainCache:
             self._fetches.pop(url, None)
 
 
-def dns_names(certificate: x509.Certificate) -> list[str]:
-    """The DNS names a certificate's subjectAltName lists, exactly as written (wildcards too)."""
+def names_signing_domain(certificate: x509.Certificate) -> bool:
+    """Whether one of the DNS names in the certificate's subjectAltName is SIGNING_DOMAIN itself:
+    compared without regard to ASCII case, as DNS names are (RFC 4343), and otherwise exactly (a
+    wildcard or a longer name does not count; non-ASCII is never folded onto ASCII)."""
     try:
         names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
-        return []
-    return names.get_values_for_type(x509.DNSName)
+        return False
+    return any(
+        name.isascii() and name.lower() == SIGNING_DOMAIN for name in names.get_values_for_type(x509.DNSName)
+    )
+
+
+def transient(error: Exception) -> bool:
+    """Whether a chain loader's error is a fault on the way that may pass in seconds: no
+    connection, a timeout, a broken answer, an S3 5xx. A 4xx is S3's answer that no chain is
+    there; a ValueError is a URL the loader cannot fetch at all."""
+    if isinstance(error, urllib.error.HTTPError):
+        return error.code >= 500
+    return isinstance(error, (OSError, http.client.HTTPException))
 
 
 class RequestVerifier:
@@ -344,8 +382,7 @@ class RequestVerifier:
     def signing_key(self, url: str) -> rsa.RSAPublicKey:
         """The leaf's public key for an already checked URL: cached, or fetched and validated
         now, once however many requests ask for it meanwhile."""
-        now = self.clock()
-        return self.cache.key(url, now, lambda: self.fetch_key(url, now))
+        return self.cache.key(url, self.clock, lambda now: self.fetch_key(url, now))
 
     def fetch_key(self, url: str, now: datetime) -> tuple[rsa.RSAPublicKey, datetime]:
         """Download the chain at `url` and validate it at `now`: the leaf's key, and the moment
@@ -355,8 +392,8 @@ class RequestVerifier:
         except VerificationFailed:
             raise
         except (OSError, ValueError, http.client.HTTPException) as error:
-            log.warning("certificate chain download failed: %s", error)
-            raise VerificationFailed("certificate chain could not be downloaded") from error
+            refusal = ChainUnavailable if transient(error) else VerificationFailed
+            raise refusal("certificate chain could not be downloaded") from error
         if len(pem) > MAX_CHAIN_BYTES:
             raise VerificationFailed("certificate chain is too large")
         try:
@@ -369,10 +406,9 @@ class RequestVerifier:
         try:
             chain = verifier.verify(leaf, intermediates)
         except VerificationError as error:
-            log.warning("certificate chain rejected: %s", error)
             raise VerificationFailed("certificate chain is not trusted") from error
         # Web PKI rules let `*.amazon.com` stand for the name; Amazon's rule is the name itself.
-        if SIGNING_DOMAIN not in dns_names(leaf):
+        if not names_signing_domain(leaf):
             raise VerificationFailed(f"signing certificate does not name {SIGNING_DOMAIN}")
         leaf_key = leaf.public_key()
         if not isinstance(leaf_key, rsa.RSAPublicKey):

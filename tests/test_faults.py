@@ -134,6 +134,16 @@ def signed_post(client: Any, fault: str) -> Any:
     return post(client, body, signed_headers(body, f"https://s3.amazonaws.com/echo.api/{fault}"))
 
 
+def refusal_kinds(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The kind of each refusal the verifier logged: "transient" or "trust"."""
+    prefix = "certificate chain refused, a "
+    return [
+        record.getMessage().removeprefix(prefix).split(" ", 1)[0]
+        for record in caplog.records
+        if record.name == "skill.verify" and record.getMessage().startswith(prefix)
+    ]
+
+
 def test_a_good_chain_downloads_and_verifies_through_the_real_downloader(s3: int) -> None:
     assert signed_post(app_for(s3).test_client(), "good").status_code == 200
 
@@ -143,23 +153,30 @@ def test_a_chain_that_arrives_in_pieces_is_put_back_together(s3: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fault", "reason"),
+    ("fault", "reason", "kind"),
     [
-        ("hang", "certificate chain could not be downloaded"),
-        ("garbage", "certificate chain is not PEM certificates"),
-        ("huge", "certificate chain is too large"),
-        ("missing", "certificate chain is not PEM certificates"),
+        ("hang", "certificate chain could not be downloaded", "transient"),
+        ("garbage", "certificate chain is not PEM certificates", "trust"),
+        ("huge", "certificate chain is too large", "trust"),
+        ("missing", "certificate chain is not PEM certificates", "trust"),
     ],
 )
-def test_each_download_fault_fails_closed_with_400_and_its_reason(s3: int, fault: str, reason: str) -> None:
+def test_each_download_fault_fails_closed_with_400_and_its_reason(
+    s3: int, fault: str, reason: str, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A timeout may pass in seconds; what S3 answered was judged, and that judgement stands."""
     response = signed_post(app_for(s3).test_client(), fault)
     assert response.status_code == 400
     assert response.get_json() == {"error": reason}
+    assert refusal_kinds(caplog) == [kind]
 
 
-def test_a_drip_is_cut_off_at_the_deadline(s3: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_drip_is_cut_off_at_the_deadline(
+    s3: int, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """The downloader's deadline reads a fake clock that moves a second on at every look, so the
-    drip is too slow after its first byte whatever the machine's load (socket timeouts stay real)."""
+    drip is too slow after its first byte whatever the machine's load (socket timeouts stay real).
+    A slow link is a transient failure."""
     ticks = itertools.count()
     monkeypatch.setattr(verify, "time", SimpleNamespace(monotonic=lambda: float(next(ticks))))
     response = signed_post(app_for(s3).test_client(), "slow")
@@ -167,6 +184,7 @@ def test_a_drip_is_cut_off_at_the_deadline(s3: int, monkeypatch: pytest.MonkeyPa
         400,
         {"error": "certificate chain download is too slow"},
     )
+    assert refusal_kinds(caplog) == ["transient"]
 
 
 def test_the_downloader_itself_takes_exactly_its_cap_and_refuses_a_byte_more(s3: int) -> None:
@@ -178,10 +196,11 @@ def test_the_downloader_itself_takes_exactly_its_cap_and_refuses_a_byte_more(s3:
             downloader(s3)(url.format(fault))
 
 
-def test_unreachable_host_fails_closed_with_400() -> None:
+def test_unreachable_host_fails_closed_with_400(caplog: pytest.LogCaptureFixture) -> None:
     response = signed_post(app_for(closed_port()).test_client(), "good")
     assert response.status_code == 400
     assert response.get_json() == {"error": "certificate chain could not be downloaded"}
+    assert refusal_kinds(caplog) == ["transient"]
 
 
 def test_the_service_keeps_answering_while_a_download_hangs(s3: int, hold: None) -> None:

@@ -3,6 +3,7 @@ real certificate chains, real RSA signatures over the exact body bytes; only S3 
 
 from __future__ import annotations
 
+import http.client
 import io
 import logging
 import threading
@@ -19,13 +20,23 @@ from cryptography.x509.verification import PolicyBuilder
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.certs import BROKEN, CHAIN_URL, DAY, NOW, PASSES_PATH_VALIDATION, pem, pki, sign
-from harness.signing import ChainServer, body_of, envelope, make_app, post, signed_headers, tampered
+from harness.certs import ACCEPTED, BROKEN, CHAIN_URL, DAY, NOW, PASSES_PATH_VALIDATION, pem, pki, sign
+from harness.signing import (
+    ChainServer,
+    body_of,
+    envelope,
+    http_error,
+    make_app,
+    post,
+    signed_headers,
+    tampered,
+)
 from skill.verify import (
     CACHE_SIZE,
     FAILURE_MEMORY,
     MAX_CHAIN_BYTES,
     MAX_URL_LENGTH,
+    TRANSIENT_FAILURE_MEMORY,
     Expiring,
     RequestVerifier,
     VerificationFailed,
@@ -200,9 +211,12 @@ def test_no_accepted_url_means_another_host_to_a_standard_parser(url: str) -> No
 # The chain ----------------------------------------------------------------------------------
 
 
-def test_a_valid_chain_lets_the_request_reach_the_skill() -> None:
-    response = post(make_app().test_client(), body_of(envelope()))
-    assert response.status_code == 200
+@pytest.mark.parametrize("variant", ACCEPTED)
+def test_a_valid_chain_lets_the_request_reach_the_skill(variant: str) -> None:
+    """The leaf names echo-api.amazon.com in any ASCII case: DNS names are case-insensitive."""
+    server = ChainServer({CHAIN_URL: pki().chains[variant]})
+    response = post(make_app(server).test_client(), body_of(envelope()))
+    assert response.status_code == 200, response.get_json()
     assert response.get_json()["response"]["outputSpeech"]["ssml"].startswith("<speak>")
 
 
@@ -284,7 +298,7 @@ def test_unusable_downloads_are_refused(served: bytes, reason: str) -> None:
     assert response.get_json() == {"error": reason}
 
 
-def test_a_failed_download_is_refused() -> None:
+def test_a_missing_chain_is_refused() -> None:
     response = post(make_app(ChainServer({})).test_client(), body_of(envelope()))
     assert response.status_code == 400
     assert response.get_json() == {"error": "certificate chain could not be downloaded"}
@@ -586,23 +600,102 @@ def test_each_url_has_its_own_entry() -> None:
         ({}, "certificate chain could not be downloaded"),
         ({CHAIN_URL: pki().chains["wrong_root"]}, "certificate chain is not trusted"),
     ],
-    ids=["download failed", "chain refused"],
+    ids=["S3 has no chain there", "chain not trusted"],
 )
 def test_a_refusal_is_remembered_for_a_while_then_fetched_again(
     chains: dict[str, bytes], reason: str
 ) -> None:
-    """Repeating a bad URL costs one download per FAILURE_MEMORY, not one per request; once that
-    has passed (a fake clock moves it), the URL is fetched and judged afresh."""
+    """Repeating a bad URL costs one download per FAILURE_MEMORY, not one per request, and the
+    short memory of a transient failure does not apply to it; once FAILURE_MEMORY has passed (a
+    fake clock moves it), the URL is fetched and judged afresh."""
     moment = [NOW]
     server = ChainServer(chains)
     client = make_app(server, clock=lambda: moment[0], ASK_SDK_VERIFY_TIMESTAMP=False).test_client()
     for _ in range(3):
         assert post(client, body_of(envelope())).get_json() == {"error": reason}
     server.chains[CHAIN_URL] = pki().chains["good"]
-    moment[0] = NOW + FAILURE_MEMORY - timedelta(seconds=1)
-    assert post(client, body_of(envelope())).get_json() == {"error": reason}
+    for later in (TRANSIENT_FAILURE_MEMORY, FAILURE_MEMORY - timedelta(seconds=1)):
+        moment[0] = NOW + later
+        assert post(client, body_of(envelope())).get_json() == {"error": reason}
     assert server.fetched == [CHAIN_URL]
     moment[0] = NOW + FAILURE_MEMORY
+    assert post(client, body_of(envelope())).status_code == 200
+    assert server.fetched == [CHAIN_URL, CHAIN_URL]
+
+
+TRANSIENT_FAULTS = {
+    "connection refused": ConnectionRefusedError(111, "Connection refused"),
+    "timeout": TimeoutError("timed out"),
+    "S3 500": http_error(CHAIN_URL, 500),
+    "S3 503": http_error(CHAIN_URL, 503),
+    "connection dropped": http.client.RemoteDisconnected("Remote end closed connection without response"),
+}
+"""What the network or S3 may do for a few seconds; urllib raises each of these as it is."""
+
+
+@pytest.mark.parametrize("fault", TRANSIENT_FAULTS.values(), ids=TRANSIENT_FAULTS.keys())
+def test_a_transient_download_failure_is_remembered_briefly_then_retried(fault: Exception) -> None:
+    """A fault on the way judged nothing: requests are refused for TRANSIENT_FAILURE_MEMORY on
+    the strength of one download, then the next request downloads again and gets in."""
+    moment = [NOW]
+    server = ChainServer(failures=[fault])
+    client = make_app(server, clock=lambda: moment[0], ASK_SDK_VERIFY_TIMESTAMP=False).test_client()
+    for _ in range(3):
+        assert post(client, body_of(envelope())).get_json() == {
+            "error": "certificate chain could not be downloaded"
+        }
+    moment[0] = NOW + TRANSIENT_FAILURE_MEMORY - timedelta(seconds=1)
+    assert post(client, body_of(envelope())).status_code == 400
+    assert server.fetched == [CHAIN_URL]
+    moment[0] = NOW + TRANSIENT_FAILURE_MEMORY
+    assert post(client, body_of(envelope())).status_code == 200
+    assert post(client, body_of(envelope())).status_code == 200
+    assert server.fetched == [CHAIN_URL, CHAIN_URL]
+
+
+def test_after_the_short_window_a_passing_fault_heals_while_an_untrusted_chain_stays_refused() -> None:
+    """One service, two URLs: Amazon's, whose download fails once with a connection error, and
+    one serving an untrusted chain. After TRANSIENT_FAILURE_MEMORY the first is fetched again
+    and accepted; the second is still refused without another download until FAILURE_MEMORY."""
+    untrusted = CHAIN_URL.replace("test.pem", "untrusted.pem")
+    moment = [NOW]
+    server = ChainServer({CHAIN_URL: pki().chains["good"], untrusted: pki().chains["wrong_root"]})
+    client = make_app(server, clock=lambda: moment[0], ASK_SDK_VERIFY_TIMESTAMP=False).test_client()
+    body = body_of(envelope())
+    server.failures.append(ConnectionRefusedError(111, "Connection refused"))
+    assert post(client, body).get_json() == {"error": "certificate chain could not be downloaded"}
+    assert post(client, body, signed_headers(body, untrusted)).get_json() == {
+        "error": "certificate chain is not trusted"
+    }
+    moment[0] = NOW + TRANSIENT_FAILURE_MEMORY
+    assert post(client, body).status_code == 200
+    assert post(client, body, signed_headers(body, untrusted)).get_json() == {
+        "error": "certificate chain is not trusted"
+    }
+    assert server.fetched == [CHAIN_URL, untrusted, CHAIN_URL]
+    moment[0] = NOW + FAILURE_MEMORY
+    assert post(client, body, signed_headers(body, untrusted)).status_code == 400
+    assert server.fetched == [CHAIN_URL, untrusted, CHAIN_URL, untrusted]
+
+
+def test_the_short_window_counts_from_the_failure_not_from_the_request() -> None:
+    """A download that times out took its timeout: the window starts when it failed, so the
+    next request does not download again at once (the clock moves as the download waits)."""
+    moment = [NOW]
+    wait = timedelta(seconds=3)
+
+    class TimingOut(ChainServer):
+        def __call__(self, url: str) -> bytes:
+            moment[0] += wait
+            return super().__call__(url)
+
+    server = TimingOut(failures=[TimeoutError("timed out")])
+    client = make_app(server, clock=lambda: moment[0], ASK_SDK_VERIFY_TIMESTAMP=False).test_client()
+    assert post(client, body_of(envelope())).status_code == 400
+    moment[0] = NOW + wait + TRANSIENT_FAILURE_MEMORY - timedelta(seconds=1)
+    assert post(client, body_of(envelope())).status_code == 400
+    assert server.fetched == [CHAIN_URL]
+    moment[0] = NOW + wait + TRANSIENT_FAILURE_MEMORY
     assert post(client, body_of(envelope())).status_code == 200
     assert server.fetched == [CHAIN_URL, CHAIN_URL]
 
@@ -675,14 +768,21 @@ class HeldServer(ChainServer):
 
 
 @pytest.mark.parametrize(
-    ("chains", "status"),
-    [({CHAIN_URL: pki().chains["good"]}, 200), ({}, 400)],
-    ids=["download succeeds", "download fails"],
+    ("chains", "failures", "status"),
+    [
+        ({CHAIN_URL: pki().chains["good"]}, [], 200),
+        ({}, [], 400),
+        ({CHAIN_URL: pki().chains["good"]}, [ConnectionResetError(104, "Connection reset by peer")], 400),
+    ],
+    ids=["download succeeds", "no chain there", "download fails on the way"],
 )
-def test_parallel_first_requests_wait_for_one_download(chains: dict[str, bytes], status: int) -> None:
+def test_parallel_first_requests_wait_for_one_download(
+    chains: dict[str, bytes], failures: list[Exception], status: int
+) -> None:
     """Eight requests for a URL nobody has fetched yet: the first downloads, the other seven wait
-    for its outcome and share it, whether a key or a refusal."""
+    for its outcome and share it, whether a key, a refusal or a transient failure."""
     server = HeldServer(chains)
+    server.failures.extend(failures)
     app = make_app(server)
     body = body_of(envelope())
     waiters = Waiters(expected=7)
@@ -750,19 +850,28 @@ def test_a_signature_with_characters_outside_base64_is_refused_as_such() -> None
     assert refused({"Signature-256": "AAAA AAAA!"}) == "Signature-256 is not base64"
 
 
-def test_failed_downloads_and_rejected_chains_are_logged_with_their_cause(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    chains = {CHAIN_URL: pki().chains["expired"]}
-    with caplog.at_level(logging.WARNING, logger="skill.verify"):
-        for server in (ChainServer({}), ChainServer(chains)):
-            with pytest.raises(VerificationFailed):
-                RequestVerifier(pki().store, server, lambda: NOW).fetch_key(CHAIN_URL, NOW)
-    first, second = verify_log(caplog)
-    assert first == f"certificate chain download failed: 404 for {CHAIN_URL}"
-    assert second.startswith("certificate chain rejected: ") and len(second) > len(
-        "certificate chain rejected: "
+def test_each_refused_chain_is_logged_once_with_its_kind_and_cause(caplog: pytest.LogCaptureFixture) -> None:
+    """One line per download that failed (a remembered refusal is not logged again), saying
+    whether it is transient or a trust failure, for how long it is remembered, and why."""
+    servers = (
+        ChainServer(failures=[ConnectionRefusedError(111, "Connection refused")]),
+        ChainServer({}),
+        ChainServer({CHAIN_URL: pki().chains["expired"]}),
+        ChainServer({CHAIN_URL: pki().chains["wildcard_san"]}),
     )
+    with caplog.at_level(logging.WARNING, logger="skill.verify"):
+        for server in servers:
+            verifier = RequestVerifier(pki().store, server, lambda: NOW)
+            for _ in range(2):
+                with pytest.raises(VerificationFailed):
+                    verifier.signing_key(CHAIN_URL)
+    transient = f"certificate chain refused, a transient failure remembered for 5 s: {CHAIN_URL}: "
+    trust = f"certificate chain refused, a trust failure remembered for 60 s: {CHAIN_URL}: "
+    refused, missing, expired, wildcard = verify_log(caplog)
+    assert refused == transient + "certificate chain could not be downloaded ([Errno 111] Connection refused)"
+    assert missing == trust + "certificate chain could not be downloaded (HTTP Error 404: status 404)"
+    assert expired.startswith(trust + "certificate chain is not trusted (") and expired.endswith(")")
+    assert wildcard == trust + "signing certificate does not name echo-api.amazon.com"
 
 
 def test_a_chain_of_exactly_the_size_limit_is_read_and_one_byte_more_is_not() -> None:

@@ -166,6 +166,41 @@ def test_another_skill_id_is_refused() -> None:
     assert response.get_json() == {"error": "request is for a different skill"}
 
 
+WITHOUT_OUR_ID: dict[str, dict[str, Any]] = {
+    "null id": {"application": {"applicationId": None}},
+    "no id": {"application": {}},
+    "null application": {"application": None},
+    "no application": {},
+    "empty id": {"application": {"applicationId": ""}},
+    "id in a list": {"application": {"applicationId": [SKILL_ID]}},
+}
+"""What may stand in `context.System` where our application would be."""
+
+
+@pytest.mark.parametrize("application", WITHOUT_OUR_ID.values(), ids=WITHOUT_OUR_ID.keys())
+def test_the_skill_id_is_the_contexts_and_the_session_cannot_stand_in(application: dict[str, Any]) -> None:
+    """Amazon documents `context.System.application.applicationId` as the id to check (some
+    requests carry no session): without it the request is refused, however right the session's."""
+    payload = envelope()
+    system = payload["context"]["System"]
+    del system["application"]
+    system.update(application)
+    assert payload["session"]["application"] == {"applicationId": SKILL_ID}
+    response = post(make_app().test_client(), body_of(payload))
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "request is for a different skill"}
+
+
+def test_a_request_without_a_session_is_judged_by_the_contexts_skill_id() -> None:
+    """Skill events carry no session: the context's id alone lets one in or keeps one out."""
+    payload = envelope({"type": "AlexaSkillEvent.SkillEnabled", "eventCreationTime": "2026-01-01T00:00:00Z"})
+    del payload["session"]
+    assert post(make_app().test_client(), body_of(payload)).status_code == 200
+    payload["context"]["System"]["application"] = {"applicationId": "amzn1.ask.skill.someone-else"}
+    response = post(make_app().test_client(), body_of(payload))
+    assert response.get_json() == {"error": "request is for a different skill"}
+
+
 def test_the_skill_id_is_read_from_the_json_not_from_sdk_attributes() -> None:
     """The SDK copies unknown keys onto its model objects: `application_id` beside
     `applicationId` would overwrite the id the SDK read. The check reads the JSON."""
