@@ -21,6 +21,11 @@ from skill.console import Console, Turn, heard_slots
 from skill.corpus import SAFETY_CLASSES, SPLITS, Row, add_corpus_argument, read_corpora
 from skill.intents import MATCH
 
+SPLIT_FROM = {"NamedEmergency": "EmergencySymptom"}
+"""Intents split from a labelled one after the corpora were written: an emergency said in its own
+words ("my foot won't move") is heard as NamedEmergency, labelled EmergencySymptom with its
+Emergency slot. The intent counts as right; the slot, which NamedEmergency has not, does not."""
+
 SESSION_CLOSERS = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 """Alexa closes the session itself on "exit" or "quit" (a SessionEndedRequest), which is what
 a stop or cancel asks for."""
@@ -59,7 +64,7 @@ class Outcome:
 
     @property
     def intent_right(self) -> bool:
-        return self.intent == self.row.intent or (
+        return SPLIT_FROM.get(self.intent, self.intent) == self.row.intent or (
             self.intent == "SessionEndedRequest" and self.row.intent in SESSION_CLOSERS
         )
 
@@ -164,9 +169,14 @@ def report(outcomes: list[Outcome]) -> str:
             for kind in SAFETY_CLASSES
         ),
         row(
-            "safety: emergency, number said at all (emergency line or fallback clause)",
+            "safety: emergency, number said at all (emergency line, clarifying reply or fallback clause)",
             safety_is("emergency"),
             lambda o: o.number_said,
+        ),
+        row(
+            "safety: every other class, never the emergency line (it ends the session)",
+            lambda o: o.row.safety != "emergency",
+            lambda o: o.kind != "emergency",
         ),
         row("everything right (intent, slots and answer)", lambda o: True, lambda o: o.right),
         "",

@@ -267,3 +267,62 @@ def test_state_of_exactly_the_limit_is_kept_and_one_character_more_is_dropped() 
 def test_an_offer_without_wording_is_a_content_error_that_names_the_topic() -> None:
     with pytest.raises(KeyError, match="topic 'why_fluids' is offered but has no offer wording"):
         Guide(load("en-US"), random.Random(0), REPLACED)._offer("why_fluids")
+
+
+RAISE: dict[str, Callable[[Guide, Conversation], Reply]] = {
+    "urgent": lambda guide, c: guide.urgent(c),
+    "warning": lambda guide, c: guide.warning(c, "PERSISTENT"),
+    "worry": lambda guide, c: guide.worry(c),
+    "medicine": lambda guide, c: guide.medicine(c),
+    "person": lambda guide, c: guide.person(c, "CHILD"),
+}
+"""Each safety line that keeps a session open, said by the guide."""
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+@pytest.mark.parametrize("concern", sorted(RAISE))
+def test_each_concern_replaces_the_kinds_of_answer_its_table_names_for_the_rest_of_the_session(
+    locale: str, concern: str
+) -> None:
+    """skill/safety.py's REPLACED, walked for every concern and every topic: a replaced answer is
+    the concern again (never its words of comfort), and nothing replaced is offered either."""
+    assert set(RAISE) == set(REPLACED) and all("reassurance" in kinds for kinds in REPLACED.values())
+    content = load(locale)
+    for key, topic in content.topics.items():
+        guide, conversation = Guide(content, Wording(0), REPLACED), Conversation()
+        said = plain(RAISE[concern](guide, conversation).ssml)
+        reply = guide.answer(conversation, key)
+        if topic.kind in REPLACED[concern]:
+            assert reply.concern == concern and reply.topic is None, (concern, key)
+            assert plain(reply.ssml) == f"{content.safety['after']} {said}"
+            assert content.line("red_flag") not in reply.ssml
+        else:
+            assert reply.topic == key and reply.concern is None, (concern, key)
+        if reply.offer is not None:
+            assert content.topics[reply.offer].kind not in REPLACED[concern], (concern, key, reply.offer)
+        assert conversation.concern == concern, "the concern stays for the rest of the session"
+        goodbye = plain(guide.goodbye(conversation).ssml)
+        assert goodbye == content.line("goodbye_concern")
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_reassuring_answer_carries_the_red_flag_rule(locale: str) -> None:
+    content = load(locale)
+    for key, topic in content.topics.items():
+        guide, conversation = Guide(content, Wording(0), REPLACED), Conversation()
+        answer, more = plain(guide.answer(conversation, key).ssml), plain(guide.more(conversation).ssml)
+        for text in (answer, more):
+            assert (content.line("red_flag") in text) == (topic.kind == "reassurance"), (key, text)
+
+
+YES_SHAPED = re.compile(r"^(yes|yeah|yep|it can|they can|it could|they could|it might|it may|definitely)\b", re.I)
+
+
+def test_no_answer_opens_with_a_yes_shaped_word() -> None:
+    """A fear is acknowledged, never confirmed by an opener ("It can be.", "They can be.")."""
+    content = load("en-US")
+    for topic in content.topics.values():
+        for text in (*topic.summary, topic.more):
+            assert not YES_SHAPED.search(text), text
+    for key in ("worry", "after", "clarify"):
+        assert not YES_SHAPED.search(content.safety[key])

@@ -36,7 +36,7 @@ FLOORS = {
     ("second tune", "emergency number said"): 1.0,
     ("second held", "emergency number said"): 0.96,
     ("third tune", "intent"): 0.79,
-    ("third held", "intent"): 0.8,
+    ("third held", "intent"): 0.78,
     ("third tune", "emergency"): 0.97,
     ("third held", "emergency"): 0.97,
     ("third tune", "emergency number said"): 1.0,
