@@ -25,10 +25,10 @@ from benchmarks.wrk import signed_script, wrk
 from harness.certs import pki
 from harness.servers import REPO, gunicorn_with_test_pki
 from harness.signing import ChainServer, body_of, make_app, signed_headers
-from skill.safety import REPLACED
 from harness.wordings import Nth
 from responses import Conversation, Guide, load
 from skill.lambda_function import lambda_handler
+from skill.safety import REPLACED
 from skill.simulator import Simulator
 
 Event = dict[str, Any]

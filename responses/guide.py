@@ -41,9 +41,7 @@ CONCERN_TITLES = {
 
 
 class Guide:
-    def __init__(
-        self, content: Content, rng: random.Random, replaced: Mapping[str, frozenset[str]]
-    ) -> None:
+    def __init__(self, content: Content, rng: random.Random, replaced: Mapping[str, frozenset[str]]) -> None:
         self.content = content
         self.rng = rng
         """Which wording is said: handed in, never made here, so whoever builds a guide decides
@@ -140,7 +138,9 @@ class Guide:
         return self._menu(conversation, reply)
 
     def help(self, conversation: Conversation) -> Reply:
-        reply = self._menu_reply(self.content.line("help"), self.content.line("help_reprompt"), or_question=False)
+        reply = self._menu_reply(
+            self.content.line("help"), self.content.line("help_reprompt"), or_question=False
+        )
         return self._menu(conversation, reply)
 
     def start_over(self, conversation: Conversation) -> Reply:
@@ -254,7 +254,9 @@ class Guide:
             (
                 key
                 for key in candidates
-                if key not in heard and key not in conversation.offers and not self._replaced(conversation, topics[key])
+                if key not in heard
+                and key not in conversation.offers
+                and not self._replaced(conversation, topics[key])
             ),
             None,
         )

@@ -26,8 +26,8 @@ from harness.signing import body_of, envelope, make_app, post, signed_headers
 from responses import Conversation, Guide, load
 from skill.lambda_function import lambda_handler
 from skill.model import load_model
-from skill.simulator import Simulator
 from skill.safety import REPLACED
+from skill.simulator import Simulator
 from tests.alexa_rules import check_response
 
 MODEL = load_model("en-US")

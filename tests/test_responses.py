@@ -315,7 +315,9 @@ def test_every_reassuring_answer_carries_the_red_flag_rule(locale: str) -> None:
             assert (content.line("red_flag") in text) == (topic.kind == "reassurance"), (key, text)
 
 
-YES_SHAPED = re.compile(r"^(yes|yeah|yep|it can|they can|it could|they could|it might|it may|definitely)\b", re.I)
+YES_SHAPED = re.compile(
+    r"^(yes|yeah|yep|it can|they can|it could|they could|it might|it may|definitely)\b", re.I
+)
 
 
 def test_no_answer_opens_with_a_yes_shaped_word() -> None:

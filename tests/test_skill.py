@@ -551,6 +551,8 @@ def test_menus_show_the_menu_card_and_screen_and_yes_takes_the_first_option(make
         "points": list(CONTENT.variants("menu")),
     }
     or_question = move != "AMAZON.HelpIntent"  # help asks "what would you like to know?"
-    assert state(response)["offer"] == (CONTENT.suggestions[0] if or_question else None), "Yes: the first option"
+    assert state(response)["offer"] == (CONTENT.suggestions[0] if or_question else None), (
+        "Yes: the first option"
+    )
     goodbye = alexa.intent("AMAZON.NoIntent")
     assert ends(goodbye) and speech(goodbye) in CONTENT.variants("goodbye"), "no after a menu is goodbye"
