@@ -467,7 +467,7 @@ SESSIONS: list[Script] = [
         "en-AU",
         [
             ("open muscle twitch guide", "menu"),
-            ("should I keep training", "uncovered_exercise"),
+            ("is it okay to keep training", "uncovered_exercise"),
             ("yes", "prevent_rest"),
             ("go back", "back"),
             ("bye", "bye"),
