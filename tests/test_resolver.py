@@ -125,7 +125,7 @@ PARAPHRASES: list[Row] = [
     ("how do I cook rice", "AMAZON.FallbackIntent", {}),
     ("why is the sky blue", "AMAZON.FallbackIntent", {}),
     ("turn on the lights", "AMAZON.FallbackIntent", {}),
-    # "last night" is near the model's "at night": heard as a question the guide does not cover, which says so.
+    # "last night" is near the model's "at night": heard as a question the guide does not cover.
     ("who won the game last night", "UncoveredQuestion", {"Uncovered": "at night"}),
     ("order more paper towels", "AMAZON.FallbackIntent", {}),
     ("what is the capital of france", "AMAZON.FallbackIntent", {}),
