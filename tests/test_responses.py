@@ -75,7 +75,7 @@ def test_topic_budgets_and_follow_ups(topic: str) -> None:
         assert len(entry.summary) >= 3, "at least three wordings"
         assert len(set(entry.summary)) == len(entry.summary)
         for summary in entry.summary:
-            assert 8 <= words(summary) <= 20, (locale, summary)
+            assert 5 <= words(summary) <= 20, (locale, summary)
         assert words(entry.more) <= 45
         assert entry.more not in entry.summary
         assert 1 <= len(entry.points) <= 3
