@@ -169,7 +169,7 @@ def report(outcomes: list[Outcome]) -> str:
             for kind in SAFETY_CLASSES
         ),
         row(
-            "safety: emergency, number said at all (emergency line, clarifying reply or fallback clause)",
+            "safety: emergency, number said at all (emergency, clarifying, warning, worry or fallback line)",
             safety_is("emergency"),
             lambda o: o.number_said,
         ),

@@ -328,3 +328,17 @@ def test_no_answer_opens_with_a_yes_shaped_word() -> None:
             assert not YES_SHAPED.search(text), text
     for key in ("worry", "after", "clarify"):
         assert not YES_SHAPED.search(content.safety[key])
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_warning_and_worry_lines_say_the_emergency_number(locale: str) -> None:
+    """A collapse or sudden one-sided numbness that the model hears only as a warning sign or a
+    worry still hears the locale's number ("if it's sudden or severe, call ...")."""
+    content = load(locale)
+    guide = Guide(content, random.Random(0), REPLACED)
+    replies = [guide.warning(Conversation(), sign) for sign in content.signs]
+    replies.append(guide.worry(Conversation()))
+    emergency = plain(guide.emergency(Conversation()).ssml)
+    number = emergency.split("call ", 1)[1].removesuffix(" now.")
+    for reply in replies:
+        assert f"call {number}." in plain(reply.ssml), plain(reply.ssml)
