@@ -13,7 +13,7 @@ TEST_STAMP := $(VENV)/.test-installed-stamp
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
@@ -23,30 +23,30 @@ $(TEST_STAMP): $(STAMP)
 install: $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m skill run
+	$(PY) -m devtools run
 
 # The test console in this terminal, and one answer for scripts: make ask Q="why do my legs twitch"
 chat: $(STAMP)
-	$(PY) -m skill chat
+	$(PY) -m devtools chat
 
 ask: $(STAMP)
-	$(PY) -m skill ask "$(Q)"
+	$(PY) -m devtools ask "$(Q)"
 
 # Production: gunicorn, configured only through environment variables (README, "Web service").
 serve: $(STAMP)
 	$(VENV)/bin/gunicorn --config python:skill.gunicorn_conf
 
 check: $(TEST_STAMP)
-	$(VENV)/bin/ruff check skill responses tests benchmarks harness mutation
-	$(VENV)/bin/ruff format --check skill responses tests benchmarks harness mutation
+	$(VENV)/bin/ruff check skill responses devtools tests benchmarks harness mutation
+	$(VENV)/bin/ruff format --check skill responses devtools tests benchmarks harness mutation
 	$(VENV)/bin/mypy
-	$(PY) -m skill lint
+	$(PY) -m devtools lint
 
 # build/: an ASK CLI project (ask-resources.json, skill-package/, lambda/) that is also the layout of
 # an Alexa-hosted skill, plus the zips for the AWS Lambda console and the hosted Code tab.
 # `make package LAMBDA_ARN=arn:aws:lambda:...` writes that function into the manifest's endpoint.
 package: $(STAMP)
-	$(PY) -m skill package $(if $(LAMBDA_ARN),--lambda-arn '$(LAMBDA_ARN)')
+	$(PY) -m devtools package $(if $(LAMBDA_ARN),--lambda-arn '$(LAMBDA_ARN)')
 
 # $(call debian,packages): install Debian packages whose commands are missing, when possible
 # (root with apt-get). Failure is reported, not fatal: what needs them skips and says so.

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from devtools.alexa.simulator import Simulator
 from harness.servers import gunicorn_with_test_pki
 from harness.signing import body_of, signed_headers
-from skill.simulator import Simulator
 
 REQUESTS: list[dict[str, Any]] = [
     {"type": "LaunchRequest"},

@@ -22,6 +22,7 @@ from typing import Any
 
 from benchmarks import bare, bare_web
 from benchmarks.wrk import signed_script, wrk
+from devtools.alexa.simulator import Simulator
 from harness.certs import pki
 from harness.servers import REPO, gunicorn_with_test_pki
 from harness.signing import ChainServer, body_of, make_app, signed_headers
@@ -29,7 +30,6 @@ from harness.wordings import Nth
 from responses import Conversation, Guide, load
 from skill.lambda_function import lambda_handler
 from skill.safety import REPLACED
-from skill.simulator import Simulator
 
 Event = dict[str, Any]
 

@@ -1,5 +1,5 @@
 """Starting the service for real on loopback, for tests and benchmarks: gunicorn with the
-production config (and the test PKI standing in for Amazon's), or `python -m skill run`.
+production config (and the test PKI standing in for Amazon's), or `python -m devtools run`.
 
 Each server runs on 127.0.0.1 on a free port and is stopped by whoever started it; waits are
 bounded so a broken start fails instead of hanging.

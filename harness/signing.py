@@ -14,8 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from devtools.alexa.simulator import APPLICATION_ID, Simulator
 from harness.certs import CHAIN_URL, pki
-from skill.simulator import APPLICATION_ID, Simulator
 from skill.verify import utc_now
 from skill.web import create_app
 

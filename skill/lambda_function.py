@@ -1,5 +1,6 @@
-"""AWS Lambda (and Alexa-hosted skill) entry point: set the handler to
-`skill.lambda_function.lambda_handler`.
+"""AWS Lambda (and Alexa-hosted skill) entry point. `make package` puts a top-level
+`lambda_function.py` beside skill/ that imports `lambda_handler` from here, so the handler to set
+is `lambda_function.lambda_handler`, the Lambda console's and the hosted template's default.
 
 On Lambda, Alexa invokes the function directly through an Alexa Skills Kit trigger, so there is
 no HTTP signature to check; restrict the trigger to your skill id, and set ALEXA_SKILL_ID too.

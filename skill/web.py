@@ -76,7 +76,6 @@ def settings_from_env() -> dict[str, Any]:
         "ALLOW_ANY_SKILL_ID": env_flag("ALLOW_ANY_SKILL_ID", False),
         "ASK_SDK_VERIFY_SIGNATURE": env_flag("ASK_SDK_VERIFY_SIGNATURE", True),
         "ASK_SDK_VERIFY_TIMESTAMP": env_flag("ASK_SDK_VERIFY_TIMESTAMP", True),
-        "CONSOLE_ENABLED": env_flag("CONSOLE_ENABLED", False),
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
     }
 
@@ -104,7 +103,10 @@ def create_app(
                 "or set ALLOW_ANY_SKILL_ID=true to serve requests for any skill"
             )
     if skill_id is None:
-        log.warning("ALEXA_SKILL_ID is not set: requests for any skill id are accepted")
+        log.warning(
+            "ALEXA_SKILL_ID is not set: requests for any skill id are accepted (expected in local use; "
+            "set it to your skill's id where Alexa calls this service)"
+        )
     verifier = None
     if app.config["ASK_SDK_VERIFY_SIGNATURE"]:
         verifier = RequestVerifier(trust_store, chain_loader, clock)
@@ -157,8 +159,4 @@ def create_app(
             response.headers.setdefault(name, value)
         return response
 
-    if app.config["CONSOLE_ENABLED"] and not production:
-        from skill.console.web import blueprint  # imported only when on: production never loads it
-
-        app.register_blueprint(blueprint)
     return app

@@ -1,5 +1,5 @@
 """The ASK CLI's own code, run offline under node: its project loader, manifest model, code
-builder and replay-file model, on what `make package` and `python -m skill replay` write.
+builder and replay-file model, on what `make package` and `python -m devtools replay` write.
 
 Only the CLI's published package and the five libraries those modules load are installed (npm,
 about 6 MB, cached in .venv/), not the whole CLI with its AWS SDK: nothing here signs in or talks

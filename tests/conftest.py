@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from devtools.alexa.simulator import Simulator
 from harness.wordings import Nth
 from skill import entry
 from skill.lambda_function import lambda_handler
-from skill.simulator import Simulator
 from tests.alexa_rules import check_response, plain
 
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from devtools.__main__ import main
+from devtools.console import Console
+from devtools.console.chat import chat
+from devtools.console.speak import INSTALL_HINT, Speaker
 from responses import load
-from skill.__main__ import main
-from skill.console import Console
-from skill.console.chat import chat
-from skill.console.speak import INSTALL_HINT, Speaker
 
 CONTENT = load("en-US")
 ESPEAK = shutil.which("espeak-ng")
@@ -99,7 +99,7 @@ def run_cli(
     *arguments: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "skill", *arguments],
+        [sys.executable, "-m", "devtools", *arguments],
         input=stdin,
         capture_output=True,
         text=True,

@@ -10,12 +10,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from devtools import __main__ as cli
+from devtools.alexa.resolver import FALLBACK, resolver_for
+from devtools.alexa.simulator import Simulator
+from devtools.console import EXAMPLES, LOCALES
+from devtools.console.web import EXTENSION, MAX_TEXT, local_app
 from responses import load
-from skill import __main__ as cli
-from skill.console import EXAMPLES, LOCALES
-from skill.console.web import EXTENSION, MAX_TEXT
-from skill.resolver import FALLBACK, resolver_for
-from skill.simulator import Simulator
 from skill.web import create_app
 from tests.alexa_rules import check_response
 
@@ -24,7 +24,7 @@ CONTENT = load("en-US")
 
 @pytest.fixture
 def app() -> Flask:
-    return create_app({"CONSOLE_ENABLED": True})
+    return local_app()
 
 
 @pytest.fixture
@@ -206,34 +206,28 @@ def test_the_console_never_bypasses_verification_on_the_alexa_endpoint(client: F
     assert client.post("/console/say", json={"text": "open muscle twitch guide"}).status_code == 200
 
 
-def test_off_unless_enabled_so_production_serves_no_console(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("switch", ["1", "true", "0", ""])
+def test_the_web_service_never_serves_the_console_whatever_the_environment_says(
+    monkeypatch: pytest.MonkeyPatch, switch: str
 ) -> None:
-    monkeypatch.delenv("CONSOLE_ENABLED", raising=False)
-    client = create_app().test_client()
-    assert client.get("/").status_code == 405, "only POST / (Alexa) is served"
-    assert client.post("/console/say", json={"text": "help"}).status_code == 404
-    monkeypatch.setenv("CONSOLE_ENABLED", "1")
-    assert create_app().test_client().get("/").status_code == 200
-    monkeypatch.setenv("CONSOLE_ENABLED", "0")
-    assert create_app().test_client().get("/").status_code == 405
+    monkeypatch.setenv("CONSOLE_ENABLED", switch)
+    for app in (create_app(), create_app({"ALLOW_ANY_SKILL_ID": True}, production=True)):
+        client = app.test_client()
+        assert client.get("/").status_code == 405, "only POST / (Alexa) is served"
+        assert client.post("/console/say", json={"text": "help"}).status_code == 404
+        assert "console" not in app.blueprints
 
 
-def test_the_development_server_turns_the_console_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("CONSOLE_ENABLED", raising=False)
+def test_the_development_server_serves_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
     served: list[Flask] = []
     monkeypatch.setattr(Flask, "run", lambda app, **_: served.append(app))
     assert cli.main(["run", "--port", "0"]) == 0
     assert "console" in served[0].blueprints
+    assert served[0].test_client().get("/").status_code == 200
 
 
 def test_page_keeps_its_own_content_security_policy_so_its_inline_script_runs() -> None:
-    client = create_app({"CONSOLE_ENABLED": True}).test_client()
+    client = local_app().test_client()
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'unsafe-inline'" in policy
     assert client.get("/health").headers["Content-Security-Policy"].startswith("default-src 'none'")
-
-
-def test_production_never_serves_the_console() -> None:
-    app = create_app({"CONSOLE_ENABLED": True, "ALLOW_ANY_SKILL_ID": True}, production=True)
-    assert "console" not in app.blueprints

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from devtools.alexa.model import load_model
+from devtools.alexa.simulator import Simulator
 from responses import SUPPORTED_LOCALES, load
-from skill.model import load_model
 from skill.render import APL_TOKEN, apl_document
 from skill.safety import SLOT_CONCERNS
-from skill.simulator import Simulator
 from tests.conftest import ends, reprompt, speech, state
 
 CONTENT = load("en-US")

@@ -22,12 +22,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from devtools.alexa.model import load_model
+from devtools.alexa.simulator import Simulator
 from harness.signing import body_of, envelope, make_app, post, signed_headers
 from responses import Conversation, Guide, load
 from skill.lambda_function import lambda_handler
-from skill.model import load_model
 from skill.safety import REPLACED
-from skill.simulator import Simulator
 from tests.alexa_rules import check_response
 
 MODEL = load_model("en-US")

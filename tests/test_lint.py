@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from skill.lint import (
+from devtools.release.lint import (
     MANIFEST,
     MANIFEST_RULES,
     MODEL_RULES,
@@ -29,7 +29,7 @@ def test_our_models_and_manifest_pass_every_rule() -> None:
 
 
 def test_python_m_skill_lint_reports_and_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    from skill.__main__ import main
+    from devtools.__main__ import main
 
     assert main(["lint"]) == 0
     assert f"0 problem(s); {RULE_COUNT} rules checked" in capsys.readouterr().out

@@ -8,10 +8,10 @@ from collections import Counter
 
 import pytest
 
+from devtools.alexa.model import MODEL_DIR, load_model
 from responses import SUPPORTED_LOCALES, load
 from skill.handlers.moves import INTENT_MOVES
 from skill.handlers.topics import INTENT_TOPICS, SLOT_TOPICS
-from skill.model import MODEL_DIR, load_model
 from skill.safety import ANY, INTENT_CONCERNS, SLOT_CONCERNS, UNMATCHED, Concern
 
 MODEL = load_model("en-US")

@@ -18,9 +18,16 @@ from typing import Any
 
 import pytest
 
-from skill.console import Console
-from skill.lint import lint_manifest, lint_project, read_models
-from skill.package import HANDLER, HOSTED_IMPORT_MAX_FILES, HOSTED_ZIP, LAMBDA_ZIP, package, skill_package
+from devtools.console import Console
+from devtools.release.lint import lint_manifest, lint_project, read_models
+from devtools.release.package import (
+    HANDLER,
+    HOSTED_IMPORT_MAX_FILES,
+    HOSTED_ZIP,
+    LAMBDA_ZIP,
+    package,
+    skill_package,
+)
 from tests.ask_cli import ask_cli_root, check_project
 
 RUN_HANDLER = """
@@ -107,7 +114,7 @@ def test_a_lambda_arn_goes_into_the_manifest_and_the_deployer(tmp_path: Path) ->
 def test_python_m_skill_package_says_who_fills_the_endpoint(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from skill import package as package_module
+    from devtools.release import package as package_module
 
     monkeypatch.setattr(package_module, "BUILD", tmp_path)
     monkeypatch.setattr(package_module, "install_dependencies", lambda target: None)
@@ -127,7 +134,7 @@ def test_lambda_zip_holds_only_what_runs(build: Path) -> None:
     assert {"lambda_function.py", "skill", "responses", "ask_sdk_core", "ask_sdk_model"} <= tops
     for absent in ("tests", "flask", "gunicorn", "rapidfuzz", "werkzeug", "cryptography", "bin"):
         assert absent not in tops
-    tools = ("skill/web.py", "skill/verify.py", "skill/console/", "skill/simulator.py", "skill/lint.py")
+    tools = ("skill/web.py", "skill/verify.py", "skill/gunicorn_conf.py", "devtools/")
     for absent in tools:
         assert not any(name.startswith(absent) for name in names)
     assert not any("__pycache__" in name for name in names)
@@ -174,7 +181,7 @@ def test_hosted_layout_is_skill_package_beside_lambda_and_passes_the_linter(buil
     manifest = json.loads((root / "skill.json").read_text())
     assert lint_manifest(manifest, read_models(root / "interactionModels" / "custom")) == []
     done = subprocess.run(
-        [sys.executable, "-m", "skill", "lint", "--skill-package", str(root)],
+        [sys.executable, "-m", "devtools", "lint", "--skill-package", str(root)],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from devtools.alexa.simulator import Simulator
+from devtools.console.web import local_app
 from harness.signing import make_app, signed_invoke
 from skill.lambda_function import lambda_handler
-from skill.simulator import Simulator
-from skill.web import create_app
 
 USER_ID = "amzn1.ask.account.PRIVATE-USER-7f3a"
 DEVICE_ID = "amzn1.ask.device.PRIVATE-DEVICE-91c2"
@@ -99,7 +99,7 @@ def test_a_crash_logs_nothing_personal(
 
 
 def test_console_logs_nothing_typed(caplog: pytest.LogCaptureFixture) -> None:
-    client = create_app({"CONSOLE_ENABLED": True}).test_client()
+    client = local_app().test_client()
     with caplog.at_level(logging.INFO):
         for text in ("open muscle twitch guide", TYPED, "yes", "stop"):
             assert client.post("/console/say", json={"text": text}).status_code == 200

@@ -58,7 +58,7 @@ NOT_RUN = {
     "ask dialog --replay build/replay/en-US.json --save-skill-io build/replay/en-US.skill-io.json": (
         "talks to the real Alexa"
     ),
-    ".venv/bin/python -m skill score-alexa build/replay/*.skill-io.json": "needs a saved real-Alexa run",
+    ".venv/bin/python -m devtools score-alexa build/replay/*.skill-io.json": "needs a saved real-Alexa run",
 }
 """README commands this test does not run, and why."""
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from skill.__main__ import main
-from skill.corpus import read_corpus
-from skill.evaluate import hear
-from skill.lambda_function import lambda_handler
-from skill.real_alexa import (
+from devtools.__main__ import main
+from devtools.alexa.simulator import Simulator
+from devtools.understanding.corpus import read_corpus
+from devtools.understanding.evaluate import hear
+from devtools.understanding.real_alexa import (
     CLOSE,
     NOT_SENT,
     QUIT,
@@ -31,7 +31,7 @@ from skill.real_alexa import (
     tallies,
     write_replays,
 )
-from skill.simulator import Simulator
+from skill.lambda_function import lambda_handler
 from tests.ask_cli import ask_cli_root, read_replays
 from tests.test_smapi import differences, round_trip
 
@@ -179,7 +179,7 @@ def test_alexa_is_scored_against_the_labels_and_the_console() -> None:
     assert (total.rows, total.alexa_intent, total.alexa_exact) == (7, 5, 4)
     assert (total.emergencies, total.alexa_emergencies) == (1, 1)
     for one in scored:
-        assert one.console == hear(one.row), "the console side is python -m skill evaluate's"
+        assert one.console == hear(one.row), "the console side is python -m devtools evaluate's"
     assert total.console_intent == sum(one.console.intent_right for one in scored)
     assert total.agree_exact == sum(one.agree for one in scored)
     stop = next(one for one in scored if one.row.text == "stop")

@@ -8,7 +8,7 @@ accuracy is printed and must not fall. PARAPHRASES was used to choose MIN_SCORE 
 HELD_OUT was written after they were fixed, so it is the fairer estimate. When the safety
 intents came, rows whose meaning they changed were relabelled, not tuned for: a symptom stated
 is DescribeSymptom or EmergencySymptom, "is it serious" is IllnessWorry. The larger corpus with
-safety classes is tests/corpus/ (`python -m skill evaluate`).
+safety classes is tests/corpus/ (`python -m devtools evaluate`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from skill.console import LOCALES, Console
-from skill.model import load_model
-from skill.resolver import FALLBACK, Match, resolver_for
+from devtools.alexa.model import load_model
+from devtools.alexa.resolver import FALLBACK, Match, resolver_for
+from devtools.console import LOCALES, Console
 
 Row = tuple[str, str, dict[str, str]]
 """(typed text, expected intent or request type, slots that must be heard exactly so)."""

@@ -8,13 +8,13 @@ import re
 
 import pytest
 
+from devtools.alexa.model import load_model
+from devtools.alexa.simulator import Simulator
+from devtools.console import Console
+from devtools.understanding.evaluate import spoken_kind
 from responses import SUPPORTED_LOCALES, load
-from skill.console import Console
-from skill.evaluate import spoken_kind
 from skill.handlers.topics import INTENT_TOPICS
-from skill.model import load_model
 from skill.safety import SLOT_CONCERNS, Concern
-from skill.simulator import Simulator
 from tests.conftest import ends, reprompt, speech, state
 
 MODEL = load_model("en-US")

@@ -64,7 +64,7 @@ def test_gunicorn_refuses_to_start_without_a_skill_id(tmp_path: Path) -> None:
 
 def test_make_run_serves_locally_and_verifies_by_default(tmp_path: Path) -> None:
     env = environment(PORT=str(free_port()))
-    command = [sys.executable, "-m", "skill", "run"]
+    command = [sys.executable, "-m", "devtools", "run"]
     with serving(command, env, tmp_path / "run.log") as port:
         body = body_of(envelope())
         status, _, answer = call(port, "POST", "/", body, **{"Content-Type": "application/json"})

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
+from devtools.alexa.resolver import resolver_for
+from devtools.alexa.simulator import Simulator
 from responses import load
-from skill.resolver import resolver_for
-from skill.simulator import Simulator
 from tests.conftest import ends, invoke_checked, speech, state
 
 REASSURING = re.compile(

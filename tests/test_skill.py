@@ -9,11 +9,11 @@ import logging
 
 import pytest
 
+from devtools.alexa.simulator import APPLICATION_ID, Simulator
 from responses import load
 from skill.entry import MAX_NESTING, InvalidRequest, WrongSkill, nesting, parse
 from skill.handlers import base
 from skill.lambda_function import lambda_handler
-from skill.simulator import APPLICATION_ID, Simulator
 from tests.alexa_rules import check_response, check_ssml, plain
 from tests.conftest import ends, nested, reprompt, speech, state
 

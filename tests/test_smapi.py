@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from ask_sdk_model_runtime.serializer import DefaultSerializer
 
-from skill.lint import MANIFEST, MODEL_DIR
+from devtools.release.lint import MANIFEST, MODEL_DIR
 
 MANIFEST_TYPE = "ask_smapi_model.v1.skill.manifest.skill_manifest_envelope.SkillManifestEnvelope"
 MODEL_TYPE = "ask_smapi_model.v1.skill.interaction_model.interaction_model_data.InteractionModelData"

@@ -1,9 +1,9 @@
-"""The labelled corpora and `python -m skill evaluate`: each corpus is well formed, the scorer
+"""The labelled corpora and `python -m devtools evaluate`: each corpus is well formed, the scorer
 classifies answers by the content's own safety lines, and understanding does not fall.
 
 The floors below are the figures of docs/understanding.md when they were last raised: a change
 to the model, resolver or content that loses an utterance fails here. Held-back misses are
-reported, never tuned for (see skill/evaluate.py)."""
+reported, never tuned for (see devtools/understanding/evaluate.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from devtools.alexa.model import load_model
+from devtools.understanding.corpus import CORPORA, SAFETY_CLASSES, SPLITS, read_corpora
+from devtools.understanding.evaluate import Outcome, columns, evaluate, report, spoken_kind
 from responses import SUPPORTED_LOCALES, load
-from skill.corpus import CORPORA, SAFETY_CLASSES, SPLITS, read_corpora
-from skill.evaluate import Outcome, columns, evaluate, report, spoken_kind
-from skill.model import load_model
 
 ROWS = read_corpora()
 MODEL = load_model("en-US")

@@ -10,10 +10,11 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
+from devtools.paths import REPO
+
+MODEL_DIR = REPO / "interaction_model"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Offline checks of the interaction models and the skill manifest: what the developer
 console's build and certification would refuse, found before anyone uploads anything.
 
-Each rule names the Amazon documentation page it comes from. `python -m skill lint` checks
+Each rule names the Amazon documentation page it comes from. `python -m devtools lint` checks
 interaction_model/*.json and skill-package/skill.json (`--skill-package build/skill-package`: a
 built package) and exits non-zero on any problem.
 """
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+from devtools.paths import REPO
+
 MODEL_DIR = REPO / "interaction_model"
 MANIFEST = REPO / "skill-package" / "skill.json"
 

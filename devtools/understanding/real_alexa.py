@@ -1,13 +1,13 @@
 """The labelled corpus through the real Alexa: replay files for `ask dialog`, and the score of
 what Alexa then sent the deployed skill.
 
-`python -m skill replay` writes one replay file per locale (ask-cli's DialogReplayFile format:
+`python -m devtools replay` writes one replay file per locale (ask-cli's DialogReplayFile format:
 skillId, locale, type "text", userInput). `ask dialog --replay FILE --save-skill-io OUT` types
 each line into the Simulation API, so Alexa's own speech-free NLU routes it to the deployed
 skill, and saves every simulation result: the request envelopes Alexa sent the skill.
-`python -m skill score-alexa OUT...` reads those back and scores Alexa's intent and slots, and the
+`python -m devtools score-alexa OUT...` reads those back and scores Alexa's intent and slots, and the
 kind of answer the deployed skill then gave (SAFETY.md), against the corpus labels and against
-what the offline console makes of the same words (as `python -m skill evaluate` hears and scores
+what the offline console makes of the same words (as `python -m devtools evaluate` hears and scores
 them): how far the local console can be trusted to stand in for Alexa, as numbers.
 
 Every row gets a session of its own, so no answer can change how the next row is heard: a row
@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from devtools.alexa.model import load_model
+from devtools.alexa.resolver import resolver_for
+from devtools.console import plain
+from devtools.paths import REPLAY_DIR
+from devtools.understanding.corpus import SPLITS, Row, add_corpus_argument, read_corpora
+from devtools.understanding.evaluate import Outcome, hear, judged, resolved_ids
 from responses import SUPPORTED_LOCALES
-from skill.console import plain
-from skill.corpus import SPLITS, Row, add_corpus_argument, read_corpora
-from skill.evaluate import Outcome, hear, judged, resolved_ids
-from skill.model import load_model
-from skill.resolver import resolver_for
 
-REPLAY_DIR = Path(__file__).resolve().parent.parent / "build" / "replay"
 CLOSE = "stop"
 QUIT = ".quit"
 """Ends `ask dialog --replay` instead of switching to interactive mode; the CLI writes the
@@ -108,7 +108,7 @@ def write_replays(rows: list[Row], skill_id: str, folder: Path = REPLAY_DIR) -> 
 def heard(row: Row, exchange: tuple[dict[str, Any], dict[str, Any]] | None) -> Outcome:
     """What Alexa made of `row` and what the deployed skill answered: the intent (or request
     type) and resolved slots of the request Alexa sent, and the safety kind of the spoken reply,
-    scored the way `python -m skill evaluate` scores the console."""
+    scored the way `python -m devtools evaluate` scores the console."""
     if exchange is None:
         return judged(row, NOT_SENT, {}, "")
     envelope, answer = exchange
@@ -291,7 +291,7 @@ def report(scored: list[Scored]) -> str:
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The `replay` and `score-alexa` subcommands, for skill/__main__.py."""
+    """The `replay` and `score-alexa` subcommands, for devtools/__main__.py."""
     replay = commands.add_parser("replay", help="write ask dialog replay files from the labelled corpus")
     replay.add_argument(
         "--skill-id", default=os.environ.get("ALEXA_SKILL_ID"), help="default: $ALEXA_SKILL_ID"
@@ -320,7 +320,7 @@ def run_replay(args: argparse.Namespace) -> int:
     for path in write_replays(corpus_rows(args), args.skill_id, args.out):
         saved = path.with_name(path.stem + ".skill-io.json")
         print(f"ask dialog --replay {path} --save-skill-io {saved}")
-    print(f"then: python -m skill score-alexa {args.out}/*.skill-io.json")
+    print(f"then: python -m devtools score-alexa {args.out}/*.skill-io.json")
     return 0
 
 

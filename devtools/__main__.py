@@ -1,8 +1,8 @@
-"""Command line: `python -m skill run` serves the skill locally (what `make run` does);
-`chat` and `ask` talk to it offline (skill/console/chat.py); `lint` checks the interaction
+"""Command line: `python -m devtools run` serves the skill locally (what `make run` does);
+`chat` and `ask` talk to it offline (devtools/console/chat.py); `lint` checks the interaction
 models and manifest; `evaluate` scores understanding on the labelled corpus offline; `package` builds
 what the ASK CLI, Alexa-hosted skills and the consoles take; `replay` and `score-alexa` run the
-labelled corpus through the real Alexa (skill/real_alexa.py)."""
+labelled corpus through the real Alexa (devtools/understanding/real_alexa.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import logging
 import os
 from pathlib import Path
 
-from skill import real_alexa
-from skill.console import chat
+from devtools.console import chat
+from devtools.understanding import real_alexa
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     lint_command.add_argument(
         "--skill-package", type=Path, help="a built skill package (default: our models and manifest)"
     )
-    from skill.evaluate import add_arguments
+    from devtools.understanding.evaluate import add_arguments
 
     add_arguments(commands.add_parser("evaluate", help="score understanding on the labelled corpus"))
     package_command = commands.add_parser(
@@ -41,21 +41,20 @@ def main(argv: list[str] | None = None) -> int:
     quiet = "INFO" if args.command == "run" else "WARNING"  # request logs would bury the chat
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", quiet))
     if args.command == "run":
-        from skill.web import create_app, env_flag
+        from devtools.console.web import local_app
 
-        # The development server shows the console unless CONSOLE_ENABLED says otherwise.
-        create_app({"CONSOLE_ENABLED": env_flag("CONSOLE_ENABLED", True)}).run(host=args.host, port=args.port)
+        local_app().run(host=args.host, port=args.port)
         return 0
     if args.command == "evaluate":
-        from skill import evaluate
+        from devtools.understanding import evaluate
 
         return evaluate.run(args)
     if args.command == "lint":
-        from skill import lint
+        from devtools.release import lint
 
         return lint.main(args.skill_package)
     if args.command == "package":
-        from skill import package
+        from devtools.release import package
 
         return package.main(args.lambda_arn)
     return int(args.handler(args))

@@ -12,9 +12,9 @@ skill-package/ and lambda/ side by side is also the layout of an Alexa-hosted sk
 and `lambda/lambda_function.py` with `lambda_handler` is the handler Amazon's hosted template
 calls (and the AWS Lambda console's default handler name), so one handler name serves all three.
 
-Lambda runs only `skill.lambda_function` and what it imports (the handlers and the response
-layer); the web service, request verification, console, simulator and tools stay out, and so do
-Flask, gunicorn and rapidfuzz. The Lambda zip's dependencies are manylinux wheels for CPython 3.11
+The Lambda code is skill/ and responses/, copied whole but for the web service's own modules
+(web, verify, gunicorn_conf); the console, simulator and tools live in devtools/ and stay out, and
+so do Flask, gunicorn and rapidfuzz. The Lambda zip's dependencies are manylinux wheels for CPython 3.11
 on x86_64, Lambda's `python3.11` runtime (choose x86_64 architecture for the function). That code
 also runs on Python 3.8, the Alexa-hosted runtime, which no file here can choose: it is set when
 the hosted skill is created (tests/test_hosted_python.py checks the code for 3.8).
@@ -33,19 +33,16 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-BUILD = REPO / "build"
+from devtools.paths import BUILD, REPO
+
 LAMBDA_ZIP = "muscle-twitch-guide-lambda.zip"
 HOSTED_ZIP = "muscle-twitch-guide-hosted-code.zip"
 
-LAMBDA_DATA = ("skill/apl/*.json", "responses/content/*.toml")
-"""The data files the Lambda code reads; its Python files are found by `lambda_modules`."""
-PACKAGES = ("skill", "responses")
-LOADED_FILES = (
-    "import json, sys, skill.lambda_function; "
-    "print(json.dumps([getattr(module, '__file__', None) for module in list(sys.modules.values())]))"
-)
-"""Run by a fresh interpreter: the file of every module that importing the handler loads."""
+SHIPPED = ("skill", "responses")
+"""The packages the Lambda code is made of, copied whole: their Python files and data."""
+WEB_ONLY = ("skill/web.py", "skill/verify.py", "skill/gunicorn_conf.py")
+"""The web service's own modules: Lambda and Alexa-hosted skills never import them."""
+SHIPPED_DATA = ("*.py", "*.json", "*.toml")
 LAMBDA_REQUIREMENTS = ("ask-sdk-core>=1.19,<2", 'tomli>=1.1; python_version < "3.11"')
 """What build/lambda/requirements.txt asks for; tomli stands in for tomllib on Alexa-hosted's 3.8."""
 LAMBDA_PLATFORM = ("--platform", "manylinux2014_x86_64", "--python-version", "3.11", "--implementation", "cp")
@@ -127,24 +124,24 @@ def ask_resources(build: Path, lambda_arn: str | None = None) -> Path:
     return path
 
 
-def lambda_modules() -> list[Path]:
-    """Our Python files that `import skill.lambda_function` loads, asked of a fresh interpreter:
-    a module the handlers start to import is packaged without a list to keep up to date."""
-    loaded = subprocess.run(
-        [sys.executable, "-c", LOADED_FILES], cwd=REPO, capture_output=True, text=True, check=True
-    )
-    files = {Path(name).resolve() for name in json.loads(loaded.stdout) if name}
-    return sorted(
-        path for path in files if path.is_relative_to(REPO) and path.relative_to(REPO).parts[0] in PACKAGES
-    )
+def lambda_files() -> list[Path]:
+    """What the Lambda code folder holds of ours: every Python and data file of `SHIPPED` but the
+    web service's modules."""
+    files = {
+        path
+        for package in SHIPPED
+        for pattern in SHIPPED_DATA
+        for path in (REPO / package).rglob(pattern)
+        if "__pycache__" not in path.parts
+    }
+    return sorted(path for path in files if path.relative_to(REPO).as_posix() not in WEB_ONLY)
 
 
 def lambda_code(build: Path) -> Path:
     """The code folder: our modules, the top-level handler and requirements.txt."""
     target = build / "lambda"
     shutil.rmtree(target, ignore_errors=True)
-    data = [source for pattern in LAMBDA_DATA for source in sorted(REPO.glob(pattern))]
-    for source in lambda_modules() + data:
+    for source in lambda_files():
         destination = target / source.relative_to(REPO)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, destination)

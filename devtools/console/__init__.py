@@ -12,10 +12,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
+from devtools.alexa.resolver import Match, resolver_for
+from devtools.alexa.simulator import Simulator
 from responses import SUPPORTED_LOCALES
 from skill.entry import handle_event
-from skill.resolver import Match, resolver_for
-from skill.simulator import Simulator
 
 LOCALES = SUPPORTED_LOCALES
 """The skill's locales, in the order the page and `--locale` offer them (en-US first)."""

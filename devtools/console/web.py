@@ -1,9 +1,9 @@
 """The test console's web page: GET / serves it, POST /console/say runs one turn in-process.
 
-Registered by `skill.web.create_app` only when CONSOLE_ENABLED is set (on for `make run`, off
-in production). Each page holds a random session key; the server keeps that page's `Console`
-(simulator and Alexa session) in a small least-recently-used table, so memory stays bounded
-however many pages come and go. Typed text is never logged.
+`local_app()` is the skill's web service with this page added: what `make run` serves. The
+production service (`skill.web`) never imports it. Each page holds a random session key; the
+server keeps that page's `Console` (simulator and Alexa session) in a small least-recently-used
+table, so memory stays bounded however many pages come and go. Typed text is never logged.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ import secrets
 import threading
 from collections import OrderedDict
 from importlib import resources
+from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
-from skill.console import EXAMPLES, LOCALES, Console
+from devtools.console import EXAMPLES, LOCALES, Console
+from skill.web import create_app
 
 MAX_SESSIONS = 64
 """Consoles kept at once; the least recently used is dropped first (its page starts afresh)."""
@@ -122,3 +124,10 @@ def new_session() -> Response:
         key, console = consoles.open(key, locale)
         console.new_session()
     return jsonify(session=key)
+
+
+def local_app(config: dict[str, Any] | None = None) -> Flask:
+    """The skill's web service with the console page on it, for local development only."""
+    app = create_app(config)
+    app.register_blueprint(blueprint)
+    return app

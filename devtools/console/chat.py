@@ -1,6 +1,6 @@
-"""The test console in a terminal: `python -m skill chat` and the one-shot `python -m skill ask`.
+"""The test console in a terminal: `python -m devtools chat` and the one-shot `python -m devtools ask`.
 
-The same conversation as the web page (see skill.console), printed as lines: what Alexa
+The same conversation as the web page (see devtools.console), printed as lines: what Alexa
 understood, what it says, and the card and screen when there are any. `ask` prints only the
 answer, so scripts can use it.
 """
@@ -12,8 +12,8 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from skill.console import LOCALES, Console, Turn
-from skill.console.speak import INSTALL_HINT, Speaker
+from devtools.console import LOCALES, Console, Turn
+from devtools.console.speak import INSTALL_HINT, Speaker
 
 BANNER = (
     "Talking to Muscle Twitch Guide ({locale}, {device}). Type what you would say to Alexa,\n"
@@ -24,7 +24,7 @@ NEW_SESSION = "(new session)\n"
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The `chat` and `ask` subcommands, for skill/__main__.py."""
+    """The `chat` and `ask` subcommands, for devtools/__main__.py."""
     chat_parser = commands.add_parser("chat", help="talk to the skill in this terminal (offline)")
     ask_parser = commands.add_parser("ask", help='print the answer to one question: ask "..."')
     ask_parser.add_argument("text", help="what you would say, e.g. why do my legs twitch")

@@ -14,7 +14,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "tests" / "corpus"
+from devtools.paths import CORPUS_DIR
+
 CORPORA = tuple(sorted(CORPUS_DIR.glob("*.tsv")))
 SPLITS = ("tune", "held")
 SAFETY_CLASSES = ("emergency", "urgent", "doctor", "worry", "professional", "none")

@@ -1,0 +1,1 @@
+"""Checking and building what deploys: the model linter and `make package`."""
