@@ -6,7 +6,8 @@ The clone gets a virtualenv of its own whose packages are this project's (a .pth
 so nothing is downloaded for it except what the commands themselves fetch (`make package`: PyPI).
 Servers (`make run`, `make serve`) are started as written, asked for /health, and stopped; a
 command that talks to one (the curl recipe) runs while the server before it in its block is up,
-after the commands between them.
+after the commands between them. Each server gets a free port (PORT, which both honour, and the
+README's address rewritten to it), so a `make run` left up elsewhere changes nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ README = REPO / "README.md"
 COMMAND = re.compile(r"^(?:[A-Z_]+=\S+ )*(?:make|\.venv/bin/|mkdir|curl|git|ask|npm|cp|cd)\b")
 SERVER = re.compile(r"\bmake (?:run|serve)\b")
 ADDRESS = "http://127.0.0.1:8080/"
-HEALTH = ADDRESS + "health"
 TYPED = "open muscle twitch guide\nhelp\n/quit\n"
 TOOLS = ("gunicorn", "ruff", "mypy")
 
@@ -109,47 +109,60 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def environment() -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    env.pop("ALEXA_SKILL_ID", None)
+OUTSIDE = ("VIRTUAL_ENV", "PYTHONPATH", "ALEXA_SKILL_ID", "MAKELEVEL", "MAKEFLAGS", "MFLAGS")
+"""What the test run's own environment must not pass on: a reader's shell has none of these (a
+nested make would print "Entering directory")."""
+
+
+def environment(port: int | None = None) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if name not in OUTSIDE}
+    if port is not None:
+        env["PORT"] = str(port)
     return env
 
 
-def run(command: str, folder: Path) -> subprocess.CompletedProcess[str]:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run(command: str, folder: Path, port: int | None = None) -> subprocess.CompletedProcess[str]:
+    if port is not None:
+        command = command.replace(ADDRESS, f"http://127.0.0.1:{port}/")
     done = subprocess.run(
         ["bash", "-c", command], cwd=folder, input=TYPED, capture_output=True, text=True,
-        env=environment(), timeout=300, check=False,
+        env=environment(port), timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, f"{command!r} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
     return done
 
 
-def healthy() -> bool:
+def healthy(port: int) -> bool:
     with (
         suppress(urllib.error.URLError, ConnectionError, TimeoutError),
-        urllib.request.urlopen(HEALTH, timeout=2) as answer,
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer,
     ):
         return bool(answer.status == 200)
     return False
 
 
 @contextmanager
-def serving(command: str, folder: Path) -> Iterator[None]:
-    """`command` running until the block is done; its process group is stopped afterwards."""
-    with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", 8080)) == 0:
-            pytest.skip("port 8080 is taken (by another make run?)")
+def serving(command: str, folder: Path) -> Iterator[int]:
+    """`command` running on a free port until the block is done; its process group is stopped
+    afterwards."""
+    port = free_port()
     server = subprocess.Popen(
-        ["bash", "-c", command], cwd=folder, env=environment(), start_new_session=True,
+        ["bash", "-c", command], cwd=folder, env=environment(port), start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
-        while not healthy():
+        while not healthy(port):
             assert server.poll() is None, f"{command!r} stopped: {server.communicate()[1][-2000:]}"
-            assert time.monotonic() < deadline, f"{command!r} did not answer {HEALTH}"
+            assert time.monotonic() < deadline, f"{command!r} did not answer on port {port}"
             time.sleep(0.2)
-        yield
+        yield port
     finally:
         with suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGTERM)
@@ -176,8 +189,8 @@ def test_readme_command_works_as_written(command: Command, clone: Path) -> None:
     else:
         run(command.text, clone)
         return
-    with serving(server, clone):
+    with serving(server, clone) as port:
         for step in steps:
-            done = run(step, clone)
+            done = run(step, clone, port)
         if steps and steps[-1].startswith("curl"):
             assert "outputSpeech" in json.loads(done.stdout)["response"]
