@@ -31,6 +31,9 @@ from devtools.alexa.model import InteractionModel, load_model
 FALLBACK = "AMAZON.FallbackIntent"
 RESOLVED_CACHE = 4096
 """How many typed lines each resolver remembers the meaning of."""
+VALUES_CACHE = 65536
+"""How many (slot type, words) pairs each resolver remembers the value of: the corpora's lines
+make about 40,000."""
 MIN_SCORE = 78.0
 """Below this similarity (0-100) to every sample, the words are not one of ours: Fallback.
 Chosen on the paraphrase and near-miss table in tests/test_resolver.py."""
@@ -249,6 +252,14 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+def _heard(text: str) -> str:
+    """`text` normalised, with the wake word and what came before it dropped."""
+    words = normalize(text).split()
+    if WAKE_WORD in words[:2]:
+        words = words[words.index(WAKE_WORD) + 1 :]
+    return " ".join(words)
+
+
 @dataclass(frozen=True)
 class _Pattern:
     intent: str
@@ -257,6 +268,8 @@ class _Pattern:
     template: str
     """The normalized sample with each {Slot} as one private-use character, for fuzzy scoring."""
     slots: tuple[str, ...]
+    types: tuple[str, ...]
+    """The slot type of each slot, in order: patterns with the same types mark a line alike."""
     literal: int
     """How many characters of the sample are words rather than slots (more is more specific)."""
 
@@ -290,11 +303,20 @@ class Resolver:
             for type_name, values in model.types.items()
         }
         """Slot type -> normalized spoken form -> the form as the model spells it."""
+        self.longest = {
+            type_name: max((len(form.split()) for form in forms), default=0)
+            for type_name, forms in self.forms.items()
+        }
+        """Slot type -> the most words any of its forms has."""
         self.patterns = [
             self._pattern(intent.name, sample)
             for intent in model.intents.values()
             for sample in (*intent.samples, *BUILT_IN_PHRASES.get(intent.name, ()))
         ]
+        self.by_types: dict[tuple[str, ...], list[int]] = {}
+        """Slot types -> the patterns (by index) with those slot types."""
+        for index, pattern in enumerate(self.patterns):
+            self.by_types.setdefault(pattern.types, []).append(index)
         self.samples = [p for p in self.patterns if p.sample in model.intents[p.intent].samples]
         """The model's own samples, without the built-in phrasings (Alexa's, not ours)."""
         documents = [self._sample_terms(pattern) for pattern in self.samples]
@@ -302,6 +324,9 @@ class Resolver:
         self.idf = {term: math.log(len(documents) / count) + 1.0 for term, count in frequency.items()}
         """How telling each word or slot type is across all samples ("my" little, "breathe" much)."""
         self.vectors = [self._vector(terms) for terms in documents]
+        self._values = lru_cache(maxsize=VALUES_CACHE)(self._value_of)
+        """`_value`'s answers: every line is tried word run by word run against every type, and
+        the same few words ("my", "legs", "after running") recur in line after line."""
         self._resolved = lru_cache(maxsize=RESOLVED_CACHE)(self._resolve)
         """The same line always means the same: the evaluation and a console session say many
         lines more than once ("open muscle twitch guide")."""
@@ -316,18 +341,21 @@ class Resolver:
         for name, mark in zip(slots, marks, strict=True):
             regex = regex.replace(re.escape(mark), f"(?P<{name}>.+?)")
         literal = sum(len(piece.replace(" ", "")) for piece in pieces)
-        return _Pattern(intent, sample, re.compile(regex), words, slots, literal)
+        types = tuple(self.model.intents[intent].slots[name] for name in slots)
+        return _Pattern(intent, sample, re.compile(regex), words, slots, types, literal)
 
     # The whole line ----------------------------------------------------------------------------
 
     def resolve(self, text: str) -> Match:
         return self._resolved(text)
 
+    def names_the_skill(self, text: str) -> bool:
+        """Whether `text` is a launch or one-shot phrase (it names the skill), without resolving
+        what it asks."""
+        return self._invocation(_heard(text)) is not None
+
     def _resolve(self, text: str) -> Match:
-        words = normalize(text).split()
-        if WAKE_WORD in words[:2]:
-            words = words[words.index(WAKE_WORD) + 1 :]
-        line = " ".join(words)
+        line = _heard(text)
         if line in EXIT_PHRASES:
             return Match("SessionEndedRequest", sample=line)
         invoked = self._invocation(line)
@@ -519,8 +547,7 @@ class Resolver:
         else the best of the exact and fuzzy scores (ties go to the more specific sample)."""
         scored = [pair for pattern in self.patterns if (pair := self._exact(pattern, line))]
         if not scored or max(scored, key=lambda pair: pair[0])[0][0] < 100:
-            spans = {type_name: self._spans(line, type_name) for type_name in self.forms}
-            scored += [self._fuzzy(pattern, line, spans) for pattern in self.patterns]
+            scored.append(self._fuzzy(line))
         return max(scored, key=lambda pair: pair[0])[1]
 
     def _exact(self, pattern: _Pattern, line: str) -> tuple[tuple[float, int], Match] | None:
@@ -546,6 +573,9 @@ class Resolver:
 
     def _value(self, type_name: str, heard: str) -> str | None:
         """The model's spelling of the value `heard` names, or None if it is none of the type's."""
+        return self._values(type_name, heard)
+
+    def _value_of(self, type_name: str, heard: str) -> str | None:
         forms = self.forms.get(type_name, {})
         if heard in forms:
             return forms[heard]
@@ -556,8 +586,7 @@ class Resolver:
 
     def _spans(self, line: str, type_name: str) -> list[_Span]:
         """Every run of words that names a value of the type, exact and longest first."""
-        words, forms = line.split(), self.forms[type_name]
-        longest = max((len(form.split()) for form in forms), default=0)
+        words, forms, longest = line.split(), self.forms[type_name], self.longest[type_name]
         spans = [
             _Span(start, start + size, value, 100.0 if heard in forms else VALUE_SCORE, len(heard))
             for size in range(1, longest + 1)
@@ -566,30 +595,48 @@ class Resolver:
         ]
         return sorted(spans, key=lambda span: (-span.score, span.start - span.end))
 
-    def _fuzzy(
-        self, pattern: _Pattern, line: str, spans: dict[str, list[_Span]]
-    ) -> tuple[tuple[float, int], Match]:
-        """Score `line` against a pattern after putting the pattern's slot marks where the
-        line names a value of the slot's type."""
-        taken: dict[str, _Span] = {}
-        for name in pattern.slots:
-            free = (
-                span
-                for span in spans.get(self._slot_type(pattern, name), ())
-                if all(span.end <= t.start or span.start >= t.end for t in taken.values())
-            )
-            span = next(free, None)
-            if span is not None:
-                taken[name] = span
-        marked = line.split()
-        for name, span in sorted(taken.items(), key=lambda item: -item[1].start):
-            marked[span.start : span.end] = [_mark(pattern.slots.index(name))]
-        score = _similarity(" ".join(marked), pattern.template)
-        if pattern.intent in BUILT_IN_PHRASES and _is_a_value(line, spans):
-            score = 0.0  # "cancer" is one of our values, not a misspelt "cancel"
-        slots = {name: span.value for name, span in taken.items()}
-        match = Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
-        return (score, pattern.literal), match
+    def _fuzzy(self, line: str) -> tuple[tuple[float, int], Match]:
+        """The pattern `line` is most like once each pattern's slot marks stand where the line
+        names a value of the slot's type (the first of equals, in the model's order)."""
+        spans = {type_name: self._spans(line, type_name) for type_name in self.forms}
+        a_value = _is_a_value(line, spans)
+        """"cancer" is one of our values, not a misspelt "cancel": no built-in phrasing then."""
+        scores = [0.0] * len(self.patterns)
+        taken: dict[tuple[str, ...], dict[int, _Span]] = {}
+        for types, indices in self.by_types.items():
+            heard, taken[types] = _marked(line, types, spans)
+            templates = [self.patterns[index].template for index in indices]
+            # Character similarity, forgiving words said in another order ("it is" for "is it").
+            for scorer, weight in ((fuzz.ratio, 1.0), (fuzz.token_sort_ratio, 0.95)):
+                for _, score, at in process.extract(heard, templates, scorer=scorer, limit=None):
+                    scores[indices[at]] = max(scores[indices[at]], weight * score)
+        for index, pattern in enumerate(self.patterns):
+            if a_value and pattern.intent in BUILT_IN_PHRASES:
+                scores[index] = 0.0
+        best = max(range(len(self.patterns)), key=lambda index: (scores[index], self.patterns[index].literal))
+        pattern = self.patterns[best]
+        slots = {pattern.slots[index]: span.value for index, span in taken[pattern.types].items()}
+        match = Match("IntentRequest", pattern.intent, slots, scores[best], pattern.sample)
+        return (scores[best], pattern.literal), match
+
+
+def _marked(line: str, types: tuple[str, ...], spans: dict[str, list[_Span]]) -> tuple[str, dict[int, _Span]]:
+    """`line` with the first free value of each slot type in `types` replaced by that slot's
+    mark, and the spans taken, by slot position."""
+    taken: dict[int, _Span] = {}
+    for index, type_name in enumerate(types):
+        free = (
+            span
+            for span in spans.get(type_name, ())
+            if all(span.end <= t.start or span.start >= t.end for t in taken.values())
+        )
+        span = next(free, None)
+        if span is not None:
+            taken[index] = span
+    words = line.split()
+    for index, span in sorted(taken.items(), key=lambda item: -item[1].start):
+        words[span.start : span.end] = [_mark(index)]
+    return " ".join(words), taken
 
 
 def _is_a_value(line: str, spans: dict[str, list[_Span]]) -> bool:
@@ -622,11 +669,6 @@ def _slot_terms(vector: dict[str, float]) -> set[str]:
     only an activity ("say that again, I was on the treadmill") make it "I was {Activity} and now
     {Emergency}". Samples without slots are tried only when none of those is close."""
     return {term for term in vector if term.startswith("<")}
-
-
-def _similarity(heard: str, template: str) -> float:
-    """Character similarity, forgiving words said in another order ("it is" for "is it")."""
-    return max(fuzz.ratio(heard, template), 0.95 * fuzz.token_sort_ratio(heard, template))
 
 
 def _interleave(pieces: list[str], marks: list[str]) -> list[str]:

@@ -292,8 +292,11 @@ def lint_model(model: dict[str, Any], name: str = "model") -> list[Problem]:
 
 def phrase_matches(utterance: str, sample: str, types: dict[str, set[str]], slots: dict[str, str]) -> bool:
     """Whether `utterance` is `sample` word for word, each slot filled with one of its values."""
+    parts = re.split(r"({\w+})", sample)
+    if not (utterance.startswith(parts[0]) and utterance.endswith(parts[-1])):
+        return False  # the words before the first slot and after the last already differ
     pattern = ""
-    for part in re.split(r"({\w+})", sample):
+    for part in parts:
         name = part[1:-1] if part.startswith("{") else None
         if name is None:
             pattern += re.escape(part)

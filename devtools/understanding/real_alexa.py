@@ -60,7 +60,7 @@ def invocation(locale: str) -> str:
 
 def names_the_skill(text: str, locale: str) -> bool:
     """A one-shot or launch phrase, which opens its own session (as the console hears it)."""
-    return resolver_for(locale).resolve(text).invoked
+    return resolver_for(locale).names_the_skill(text)
 
 
 def typed(text: str) -> str:
