@@ -67,8 +67,12 @@ test-tools:
 bench: $(TEST_STAMP) test-tools
 	$(PY) -m benchmarks
 
+# Two passes, each on every core: the skill's own tests first, so a failure in it shows within a
+# minute; then those marked slow (the offline resolver over whole models and corpora, fresh clones,
+# builds and servers in subprocesses).
 test: check test-tools
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto -m "not slow"
+	$(PY) -m pytest -q -n auto -m slow
 
 # Random exploration, not part of test: every Hypothesis property with 20,000 random examples and
 # the example database on (.hypothesis/). Each failure becomes an @example or a test, then the fix.

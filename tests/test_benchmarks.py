@@ -11,6 +11,8 @@ import pytest
 from benchmarks import measure, report
 from responses import load
 
+pytestmark = pytest.mark.slow
+
 needs_wrk = pytest.mark.skipif(
     shutil.which("wrk") is None, reason="wrk is not installed (make test installs it as root with apt-get)"
 )

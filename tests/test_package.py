@@ -30,6 +30,8 @@ from devtools.release.package import (
 )
 from tests.ask_cli import ask_cli_root, check_project
 
+pytestmark = pytest.mark.slow
+
 RUN_HANDLER = """
 import importlib, json, sys
 assert not any("site-packages" in path for path in sys.path), sys.path

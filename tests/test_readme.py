@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
 COMMAND = re.compile(r"^(?:[A-Z_]+=\S+ )*(?:make|\.venv/bin/|mkdir|curl|git|ask|npm|cp|cd)\b")

@@ -23,6 +23,8 @@ from devtools.alexa.model import load_model
 from devtools.alexa.resolver import FALLBACK, Match, resolver_for
 from devtools.console import LOCALES, Console
 
+pytestmark = pytest.mark.slow
+
 Row = tuple[str, str, dict[str, str]]
 """(typed text, expected intent or request type, slots that must be heard exactly so)."""
 

@@ -222,6 +222,7 @@ KIND_ALONE = {"EMERGENCY": "emergency", "SYMPTOM": "doctor", "DARK_URINE": "urge
 """The kind of answer a type's words (or one value's, by id) get said on their own."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("type_name", ["EMERGENCY", "SYMPTOM"])
 def test_every_emergency_word_and_warning_sign_said_on_its_own_gets_its_line(type_name: str) -> None:
     """Each of the model's words for an emergency or a warning sign, said alone mid-conversation:

@@ -17,6 +17,8 @@ from devtools.understanding.corpus import CORPORA, SAFETY_CLASSES, SPLITS, read_
 from devtools.understanding.evaluate import Outcome, columns, evaluate, report, spoken_kind
 from responses import SUPPORTED_LOCALES, load
 
+pytestmark = pytest.mark.slow
+
 ROWS = read_corpora()
 MODEL = load_model("en-US")
 BUILT_INS = {"AMAZON.FallbackIntent", "SessionEndedRequest"}
