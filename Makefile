@@ -71,8 +71,8 @@ bench: $(TEST_STAMP) test-tools
 # minute; then those marked slow (the offline resolver over whole models and corpora, fresh clones,
 # builds and servers in subprocesses).
 test: check test-tools
-	$(PY) -m pytest -q -n auto -m "not slow"
-	$(PY) -m pytest -q -n auto -m slow
+	$(PY) -m pytest -q -n auto --dist worksteal -m "not slow"
+	$(PY) -m pytest -q -n auto --dist worksteal -m slow
 
 # Random exploration, not part of test: every Hypothesis property with 20,000 random examples and
 # the example database on (.hypothesis/). Each failure becomes an @example or a test, then the fix.

@@ -55,6 +55,10 @@ class Conversation:
     attributes, and dies with the session; it is never logged."""
     concern_value: str | None = None
     """Which warning sign or person that line named (an id of the content's [signs] or [persons])."""
+    reply_concern: str | None = None
+    """The safety line this turn's reply says (Reply.concern), rewritten every turn: data for
+    whoever reads the response (the console, the evaluation), so none of them rebuilds it from
+    the words. The skill never reads it back."""
 
     def to_attributes(self) -> dict[str, Any]:
         state = {
@@ -70,6 +74,7 @@ class Conversation:
             "answers": [answer.to_dict() for answer in self.answers],
             "concern": self.concern,
             "concern_value": self.concern_value,
+            "reply_concern": self.reply_concern,
         }
         return {ATTRIBUTES_KEY: state}
 

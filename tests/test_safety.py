@@ -11,7 +11,7 @@ import pytest
 from devtools.alexa.model import load_model
 from devtools.alexa.simulator import Simulator
 from devtools.console import Console
-from devtools.understanding.evaluate import spoken_kind
+from devtools.understanding.evaluate import kind_of
 from responses import SUPPORTED_LOCALES, load
 from skill.handlers.topics import INTENT_TOPICS
 from skill.safety import SLOT_CONCERNS, Concern
@@ -228,14 +228,13 @@ def test_every_emergency_word_and_warning_sign_said_on_its_own_gets_its_line(typ
     """Each of the model's words for an emergency or a warning sign, said alone mid-conversation:
     no carrier phrase may turn one into something milder ("my chest is really tight" is chest
     pain, not a chest with unknown words in it)."""
-    content = load("en-US")
     missed = []
     for value in MODEL.types[type_name]:
         kind = KIND_ALONE.get(value.id, KIND_ALONE[type_name])
         for said in set(value.spoken_forms()) - set(SAID_ALONE_ELSEWHERE):
             console = Console("en-US")
             console.say("open muscle twitch guide")
-            if spoken_kind(content, console.say(said).speech) != kind:
+            if kind_of(console.say(said).response) != kind:
                 missed.append(said)
     assert not missed
 

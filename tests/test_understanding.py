@@ -1,5 +1,5 @@
 """The labelled corpora and `python -m devtools evaluate`: each corpus is well formed, the scorer
-classifies answers by the content's own safety lines, and understanding does not fall.
+classifies answers by the concern each reply carries, and understanding does not fall.
 
 The floors below are the figures of docs/understanding.md when they were last raised: a change
 to the model, resolver or content that loses an utterance fails here. Held-back misses are
@@ -7,15 +7,20 @@ reported, never tuned for (see devtools/understanding/evaluate.py)."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from devtools.alexa.model import load_model
+from devtools.console import Console
 from devtools.understanding.corpus import CORPORA, SAFETY_CLASSES, SPLITS, read_corpora
-from devtools.understanding.evaluate import Outcome, columns, evaluate, report, spoken_kind
+from devtools.understanding.evaluate import Outcome, columns, evaluate, report
 from responses import SUPPORTED_LOCALES, load
+from responses.content import Content
+from skill.handlers import base
 
 pytestmark = pytest.mark.slow
 
@@ -76,18 +81,28 @@ def test_every_label_is_something_the_model_can_say() -> None:
             assert value in ids, row
 
 
-@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
-def test_answers_are_classified_by_the_contents_own_safety_lines(locale: str) -> None:
-    content = load(locale)
-    safety = content.safety
-    assert spoken_kind(content, safety["emergency"]) == "emergency"
-    assert spoken_kind(content, safety["urgent"] + " What else?") == "urgent"
-    assert spoken_kind(content, safety["warning"].format(sign=content.signs["PAIN"])) == "doctor"
-    assert spoken_kind(content, safety["worry"]) == "worry"
-    assert spoken_kind(content, safety["medicine"]) == "professional"
-    assert spoken_kind(content, safety["person"].format(person=content.persons["BABY"])) == "professional"
-    assert spoken_kind(content, content.topics["why"].summary[0]) == "none"
-    assert spoken_kind(content, content.line("fallback")) == "none"
+def test_rewording_every_safety_line_moves_no_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kind of answer is the concern the reply carries, not its words: with every safety line
+    but the emergency number's reworded, each row of every class is judged as before."""
+    rows = [row for safety in SAFETY_CLASSES for row in ROWS if row.safety == safety][::20]
+    before = evaluate(rows)
+
+    def reworded(locale: str) -> Content:
+        content = load(locale)
+        safety = {
+            key: " ".join([f"Reworded {key}.", *re.findall(r"{\w+}", line)]) if key != "emergency" else line
+            for key, line in content.safety.items()
+        }
+        return dataclasses.replace(content, safety=safety)
+
+    monkeypatch.setattr(base, "load", reworded)
+    after = evaluate(rows)
+    worry = next(outcome.row for outcome in before if outcome.kind == "worry")
+    console = Console(worry.locale)
+    console.say("open muscle twitch guide")
+    assert console.say(worry.text).speech.startswith("Reworded worry."), "the reworded line is what is said"
+    assert [outcome.kind for outcome in after] == [outcome.kind for outcome in before]
+    assert {outcome.kind for outcome in before} == set(SAFETY_CLASSES)
 
 
 def share(outcomes: list[Outcome], half: str, measure: str) -> float:

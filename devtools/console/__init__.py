@@ -15,6 +15,7 @@ from typing import Any
 from devtools.alexa.resolver import Match, resolver_for
 from devtools.alexa.simulator import Simulator
 from responses import SUPPORTED_LOCALES
+from responses.conversation import ATTRIBUTES_KEY
 from skill.entry import handle_event
 
 LOCALES = SUPPORTED_LOCALES
@@ -52,6 +53,14 @@ def plain(ssml: str) -> str:
 
 def _spoken(speech: dict[str, Any] | None) -> str:
     return plain(speech["ssml"]) if speech and "ssml" in speech else ""
+
+
+def reply_concern(response: dict[str, Any]) -> str | None:
+    """The safety line a response of our skill says ("emergency", "warning", ...), as the skill
+    itself records it in the session attributes; None for any other answer."""
+    state = (response.get("sessionAttributes") or {}).get(ATTRIBUTES_KEY) or {}
+    concern = state.get("reply_concern") if isinstance(state, dict) else None
+    return concern if isinstance(concern, str) else None
 
 
 def heard_slots(envelope: dict[str, Any]) -> list[dict[str, str]]:
@@ -96,6 +105,10 @@ class Turn:
     @property
     def speech(self) -> str:
         return _spoken(self.body.get("outputSpeech"))
+
+    @property
+    def concern(self) -> str | None:
+        return reply_concern(self.response)
 
     @property
     def reprompt(self) -> str:

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from devtools.console import Console, Turn, heard_slots
+from devtools.console import Console, Turn, heard_slots, plain, reply_concern
 from devtools.understanding.corpus import SAFETY_CLASSES, SPLITS, Row, add_corpus_argument, read_corpora
 from responses import load
-from responses.content import Content
 from skill.intents import MATCH
 
 SPLIT_FROM = {"NamedEmergency": "EmergencySymptom"}
@@ -31,25 +30,22 @@ SESSION_CLOSERS = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 a stop or cancel asks for."""
 
 
-def spoken_kind(content: Content, speech: str) -> str:
-    """Which safety class's answer `speech` is, by the content's own safety lines ("none" for an
-    article answer, a menu or any other move)."""
-    safety = content.safety
+KINDS = {
+    "emergency": "emergency",
+    "urgent": "urgent",
+    "warning": "doctor",
+    "worry": "worry",
+    "medicine": "professional",
+    "person": "professional",
+}
+"""The safety line a reply says (its concern, as the skill records it) -> the corpus's safety
+class. Any other answer, the clarifying question included, is "none" (the clarifying question's
+emergency number counts in `number_said`)."""
 
-    def says(line: str, placeholder: str = "\0") -> bool:
-        return all(part.strip() in speech for part in line.split(placeholder) if part.strip())
 
-    if says(safety["emergency"]):
-        return "emergency"
-    if says(safety["urgent"]):
-        return "urgent"
-    if says(safety["warning"], "{sign}"):
-        return "doctor"
-    if says(safety["worry"]):
-        return "worry"
-    if says(safety["medicine"]) or says(safety["person"], "{person}"):
-        return "professional"
-    return "none"
+def kind_of(answer: dict[str, Any]) -> str:
+    """The safety class of the skill's response `answer`, by the concern its reply carries."""
+    return KINDS.get(reply_concern(answer) or "", "none")
 
 
 @dataclass(frozen=True)
@@ -86,7 +82,7 @@ def hear(row: Row) -> Outcome:
     if not console.resolver.resolve(row.text).invoked:
         console.say("open muscle twitch guide")
     turn: Turn = console.say(row.text)
-    return judged(row, turn.match.intent or turn.match.request, resolved_ids(turn.request), turn.speech)
+    return judged(row, turn.match.intent or turn.match.request, resolved_ids(turn.request), turn.response)
 
 
 def resolved_ids(envelope: dict[str, Any]) -> dict[str, str]:
@@ -95,12 +91,14 @@ def resolved_ids(envelope: dict[str, Any]) -> dict[str, str]:
     return {slot["name"]: slot["id"] for slot in heard_slots(envelope) if slot["status"] == MATCH}
 
 
-def judged(row: Row, intent: str, slots: dict[str, str], speech: str) -> Outcome:
-    """The outcome of `row` heard as `intent` and `slots` and answered with `speech`: one judge
-    for the offline console here and for the real Alexa in devtools/understanding/real_alexa.py."""
-    content = load(row.locale)
-    number = content.safety["emergency"].split("call ", 1)[1].removesuffix(" now.")
-    return Outcome(row, intent, slots, spoken_kind(content, speech), number in speech)
+def judged(row: Row, intent: str, slots: dict[str, str], answer: dict[str, Any]) -> Outcome:
+    """The outcome of `row` heard as `intent` and `slots` and answered with `answer` (the skill's
+    response): one judge for the offline console here and for the real Alexa in
+    devtools/understanding/real_alexa.py. The kind of answer is the concern the reply carries;
+    only whether the emergency number was said at all is read from the words."""
+    number = load(row.locale).safety["emergency"].split("call ", 1)[1].removesuffix(" now.")
+    speech = plain(str(((answer.get("response") or {}).get("outputSpeech") or {}).get("ssml") or "<speak/>"))
+    return Outcome(row, intent, slots, kind_of(answer), number in speech)
 
 
 def _share(right: int, total: int) -> str:

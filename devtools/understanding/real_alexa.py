@@ -30,7 +30,6 @@ from typing import Any
 
 from devtools.alexa.model import load_model
 from devtools.alexa.resolver import resolver_for
-from devtools.console import plain
 from devtools.paths import REPLAY_DIR
 from devtools.understanding.corpus import SPLITS, Row, add_corpus_argument, read_corpora
 from devtools.understanding.evaluate import Outcome, hear, judged, resolved_ids
@@ -110,12 +109,11 @@ def heard(row: Row, exchange: tuple[dict[str, Any], dict[str, Any]] | None) -> O
     type) and resolved slots of the request Alexa sent, and the safety kind of the spoken reply,
     scored the way `python -m devtools evaluate` scores the console."""
     if exchange is None:
-        return judged(row, NOT_SENT, {}, "")
+        return judged(row, NOT_SENT, {}, {})
     envelope, answer = exchange
     request = envelope.get("request") or {}
     label = (request.get("intent") or {}).get("name") or request.get("type") or NOT_SENT
-    ssml = ((answer.get("response") or {}).get("outputSpeech") or {}).get("ssml")
-    return judged(row, label, resolved_ids(envelope), plain(ssml) if ssml else "")
+    return judged(row, label, resolved_ids(envelope), answer)
 
 
 def simulations(skill_io: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

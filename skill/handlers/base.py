@@ -32,6 +32,7 @@ def conversation_of(handler_input: HandlerInput) -> Conversation:
 
 def respond_with(handler_input: HandlerInput, conversation: Conversation, reply: Reply) -> Response:
     if handler_input.request_envelope.session is not None:
+        conversation.reply_concern = reply.concern
         handler_input.attributes_manager.session_attributes = conversation.to_attributes()
     return render(handler_input.response_builder, reply, has_screen(handler_input))
 
