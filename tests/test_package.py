@@ -24,6 +24,8 @@ from devtools.release.package import (
     HANDLER,
     HOSTED_IMPORT_MAX_FILES,
     HOSTED_ZIP,
+    LAMBDA_PYTHON,
+    LAMBDA_RUNTIME,
     LAMBDA_ZIP,
     package,
     skill_package,
@@ -51,11 +53,13 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def run_isolated(folder: Path, events: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Answers from `folder`'s handler in an interpreter without site-packages, and the modules
-    it loaded."""
+def run_isolated(
+    folder: Path, events: list[dict[str, Any]], python: str = sys.executable
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Answers from `folder`'s handler in an interpreter (`python`) without site-packages, and the
+    modules it loaded."""
     finished = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", RUN_HANDLER, str(folder), HANDLER],
+        [python, "-I", "-S", "-c", RUN_HANDLER, str(folder), HANDLER],
         input=json.dumps(events),
         capture_output=True,
         text=True,
@@ -142,10 +146,27 @@ def test_lambda_zip_holds_only_what_runs(build: Path) -> None:
     assert not any("__pycache__" in name for name in names)
 
 
-def test_unzipped_lambda_bundle_answers_without_the_project_environment(build: Path, tmp_path: Path) -> None:
+def lambda_python() -> str:
+    """An interpreter of the Lambda runtime's Python: one of pyenv's, or on PATH (not pyenv's
+    shim, which fails where that version is not selected)."""
+    name = f"python{LAMBDA_PYTHON}"
+    installed = sorted(Path.home().glob(f".pyenv/versions/{LAMBDA_PYTHON}.*/bin/{name}"))
+    found = str(installed[-1]) if installed else shutil.which(name)
+    if found is None or "shims" in Path(found).parts:
+        pytest.skip(f"no {name} on this machine (pyenv install {LAMBDA_PYTHON} gives one)")
+    return found
+
+
+def test_unzipped_lambda_bundle_answers_under_the_lambda_runtimes_python(build: Path, tmp_path: Path) -> None:
+    """The zip as Lambda unpacks it, run by the runtime's own Python version with nothing else on
+    the path: its wheels (built for that version) load and it answers."""
     with zipfile.ZipFile(build / LAMBDA_ZIP) as archive:
         archive.extractall(tmp_path)
-    answers, modules = run_isolated(tmp_path, launch_and_emergency())
+    python = lambda_python()
+    version = subprocess.run([python, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True,
+                             text=True, check=True).stdout  # fmt: skip
+    assert version.strip() == str(tuple(int(part) for part in LAMBDA_PYTHON.split(".")))
+    answers, modules = run_isolated(tmp_path, launch_and_emergency(), python)
     check_launch_and_emergency(answers)
     assert "flask" not in modules and "cryptography" not in modules
 
@@ -202,7 +223,7 @@ def test_the_ask_cli_loads_the_project_and_its_build_answers(build: Path, tmp_pa
     assert report["skillMetadataSrc"] == "./skill-package"
     assert report["codeRegions"] == ["default"] and report["codeSrc"] == "./lambda"
     assert report["infrastructure"] == "@ask-cli/lambda-deployer"
-    assert report["userConfig"]["handler"] == HANDLER and report["userConfig"]["runtime"] == "python3.11"
+    assert report["userConfig"]["handler"] == HANDLER and report["userConfig"]["runtime"] == LAMBDA_RUNTIME
     assert report["apis"] == ["custom"]
     assert sorted(report["locales"]) == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
     assert report["buildFlow"] == "PythonPipBuildFlow"
