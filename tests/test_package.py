@@ -27,6 +27,7 @@ from devtools.release.package import (
     LAMBDA_PYTHON,
     LAMBDA_RUNTIME,
     LAMBDA_ZIP,
+    REPO,
     package,
     skill_package,
 )
@@ -143,6 +144,14 @@ def test_lambda_zip_holds_only_what_runs(build: Path) -> None:
     tools = ("skill/web.py", "skill/verify.py", "skill/gunicorn_conf.py", "devtools/")
     for absent in tools:
         assert not any(name.startswith(absent) for name in names)
+    ours = {name for name in names if name.split("/")[0] in ("skill", "responses")}
+    shipped = {
+        path.relative_to(REPO).as_posix()
+        for package in ("skill", "responses")
+        for path in (REPO / package).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert ours == shipped - set(tools), "skill/ and responses/ whole, but the web service's modules"
     assert not any("__pycache__" in name for name in names)
 
 
