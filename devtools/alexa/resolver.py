@@ -354,6 +354,14 @@ class Resolver:
         what it asks."""
         return self._invocation(_heard(text)) is not None
 
+    def said_to_skill(self, text: str) -> str:
+        """What `text` asks the skill itself, as Alexa hands it on: normalised, without the wake
+        word and, for a one-shot, without the launch phrase, invocation name and joining word
+        ("" for a launch phrase alone)."""
+        line = _heard(text)
+        invoked = self._invocation(line)
+        return line if invoked is None else _without_connector(invoked[0])[-1]
+
     def _resolve(self, text: str) -> Match:
         line = _heard(text)
         if line in EXIT_PHRASES:
