@@ -398,3 +398,31 @@ def test_the_whole_corpus_stopped_halfway_and_resumed_reports_as_one_straight_ru
     assert report == (tmp_path / "straight.md").read_text()
     assert "## Every row where Alexa and the stand-in differ\n\nNone.\n" in report  # one resolver both sides
     assert "| all held: Alexa | all held: stand-in |" in report
+
+
+def test_ctrl_c_stops_the_queued_rows_and_keeps_the_answered_ones(
+    stand_in: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = Smapi.profile
+
+    def interrupted(self: Smapi, skill_id: str, locale: str, said: str) -> dict[str, Any]:
+        if stand_in.answered == 2:
+            raise KeyboardInterrupt
+        return asked(self, skill_id, locale, said)
+
+    monkeypatch.setattr(Smapi, "profile", interrupted)
+    out = tmp_path / "profile"
+    command = [
+        "profile",
+        "--skill-id",
+        SKILL_ID,
+        "--corpus",
+        str(FIXTURE),
+        "--out",
+        str(out),
+        "--concurrency",
+        "1",
+    ]
+    assert main(command) == 130
+    assert "profile: stopped; 2 of 7 rows are answered" in capsys.readouterr().err
+    assert len(kept(out)) == 2

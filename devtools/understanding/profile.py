@@ -63,6 +63,8 @@ RETRIED = (429, 500, 503)
 """Throttled, or a passing fault: tried again after a pause."""
 MAX_PAUSE = 60.0
 PAGE_SIZE = 100
+PROGRESS = 100
+"""A line on stderr every this many answered rows of a locale."""
 LAUNCHED = "LaunchRequest"
 ENDED = "SessionEndedRequest"
 
@@ -171,8 +173,10 @@ class Smapi:
             )
             try:
                 with urllib.request.urlopen(request, timeout=60) as answer:
-                    found: dict[str, Any] = json.load(answer)
-                    return found
+                    found = json.load(answer)
+                if not isinstance(found, dict):
+                    raise SmapiError(answer.status, "the answer is not a JSON object")
+                return found
             except urllib.error.HTTPError as error:
                 status, message = error.code, _message(error.read())
                 if status in (401, 403):
@@ -180,7 +184,7 @@ class Smapi:
                 if status not in RETRIED or attempt == self.attempts - 1:
                     raise SmapiError(status, message) from None
                 self.sleep(self._pause(attempt, error.headers.get("Retry-After")))
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            except (urllib.error.URLError, TimeoutError, ConnectionError, ValueError) as error:
                 if attempt == self.attempts - 1:
                     raise SmapiError(0, f"no answer from {self.base_url}: {error}") from None
                 self.sleep(self._pause(attempt, None))
@@ -243,7 +247,8 @@ class Results:
             for line in self.path.read_text(encoding="utf-8").splitlines():
                 try:
                     entry = json.loads(line)
-                    self.kept[entry["corpus"], entry["text"]] = entry
+                    if isinstance(entry["response"], dict):
+                        self.kept[entry["corpus"], entry["text"]] = entry
                 except (ValueError, KeyError, TypeError):
                     continue  # a line cut off when a run was killed: that row is asked again
 
@@ -252,17 +257,20 @@ class Results:
         entry = self.kept.get((row.corpus, row.text))
         return entry["response"] if entry and entry.get("utterance") == utterance(row) else None
 
-    def keep(self, row: Row, response: dict[str, Any]) -> None:
+    def keep(self, row: Row, response: dict[str, Any]) -> int:
+        """Keep `row`'s answer; how many rows have one now."""
         entry = {"corpus": row.corpus, "text": row.text, "utterance": utterance(row), "response": response}
         with self._lock, self.path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry) + "\n")
             handle.flush()
             self.kept[row.corpus, row.text] = entry
+            return len(self.kept)
 
 
 def ask_all(smapi: Smapi, skill_id: str, rows: list[Row], results: Results, concurrency: int) -> None:
     """Every row of `rows` without a kept answer through profileNlu, `concurrency` at a time.
-    The first refusal or failure stops new requests; answers already in are kept; it is raised."""
+    The first refusal or failure (or Ctrl-C) stops new requests; answers already in are kept;
+    it is raised."""
     stop = threading.Event()
     failures: list[SmapiError] = []
 
@@ -276,11 +284,16 @@ def ask_all(smapi: Smapi, skill_id: str, rows: list[Row], results: Results, conc
             stop.set()
             failures.append(error)
             return
-        results.keep(row, response)
+        answered = results.keep(row, response)
+        if answered % PROGRESS == 0:
+            print(f"profile: {row.locale}: {answered} rows answered", file=sys.stderr)
 
     waiting = [row for row in rows if results.answer(row) is None]
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        list(pool.map(ask, waiting))
+        try:
+            list(pool.map(ask, waiting))
+        finally:
+            stop.set()  # on Ctrl-C too: the rows still queued return at once
     if failures:
         raise failures[0]
 
@@ -456,16 +469,21 @@ def run_profile(args: argparse.Namespace) -> int:
         for locale in locales:
             mine = [row for row in rows if row.locale == locale]
             ask_all(smapi, args.skill_id, mine, results[locale], args.concurrency)
-    except SmapiError as error:
+    except (SmapiError, KeyboardInterrupt) as error:
         done = sum(results[row.locale].answer(row) is not None for row in rows)
-        why = "Amazon refused the token" if isinstance(error, Refused) else "profileNlu failed"
-        fix = "get a fresh token (docs/profile.md) and " if isinstance(error, Refused) else ""
+        if isinstance(error, KeyboardInterrupt):
+            why, fix, code = "stopped", "", 130
+        elif isinstance(error, Refused):
+            why, code = f"Amazon refused the token ({error})", 3
+            fix = "get a fresh token (docs/profile.md) and "
+        else:
+            why, fix, code = f"profileNlu failed ({error})", "", 4
         print(
-            f"profile: {why} ({error}); {done} of {len(rows)} rows are answered and kept in "
+            f"profile: {why}; {done} of {len(rows)} rows are answered and kept in "
             f"{args.out}/: {fix}run the same command again to go on from there",
             file=sys.stderr,
         )
-        return 3 if isinstance(error, Refused) else 4
+        return code
     asked = sum(len(kept.kept) for kept in results.values()) - before
     seconds = time.monotonic() - started
     print(f"profile: {asked} rows asked in {seconds:.1f} s, {len(rows)} answered", file=sys.stderr)
