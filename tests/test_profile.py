@@ -406,7 +406,7 @@ def test_ctrl_c_stops_the_queued_rows_and_keeps_the_answered_ones(
     asked = Smapi.profile
 
     def interrupted(self: Smapi, skill_id: str, locale: str, said: str) -> dict[str, Any]:
-        if stand_in.answered == 2:
+        if stand_in.answered == 1:
             raise KeyboardInterrupt
         return asked(self, skill_id, locale, said)
 
