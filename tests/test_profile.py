@@ -280,19 +280,30 @@ def test_the_fixture_corpus_is_profiled_and_reported_in_the_evaluation_layout(
     assert stand_in.answered == 6  # the launch phrase asks profileNlu nothing
 
 
+def cli_config(home: Path, access_token: str, expires: datetime) -> None:
+    """~/.ask/cli_config as `ask configure` writes it."""
+    token = {"access_token": access_token, "refresh_token": "Atzr|r", "expires_at": expires.isoformat()}
+    (home / ".ask").mkdir(exist_ok=True)
+    (home / ".ask" / "cli_config").write_text(json.dumps({"profiles": {"default": {"token": token}}}))
+
+
+def test_the_ask_cli_token_is_used_while_it_is_valid(
+    stand_in: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ASK_ACCESS_TOKEN")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    cli_config(tmp_path, TOKEN, datetime.now(UTC) + timedelta(minutes=30))
+    command = ["profile", "--skill-id", SKILL_ID, "--corpus", str(FIXTURE), "--out", str(tmp_path / "p")]
+    assert main(command) == 0
+    assert stand_in.answered == 6 and stand_in.refresh_forms == []
+
+
 def test_an_expired_cli_token_says_what_to_run(
     stand_in: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("ASK_ACCESS_TOKEN")
     monkeypatch.setenv("HOME", str(tmp_path))
-    expired = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
-    config = {
-        "profiles": {
-            "default": {"token": {"access_token": "old", "refresh_token": "Atzr|r", "expires_at": expired}}
-        }
-    }
-    (tmp_path / ".ask").mkdir()
-    (tmp_path / ".ask" / "cli_config").write_text(json.dumps(config))
+    cli_config(tmp_path, "old", datetime.now(UTC) - timedelta(minutes=5))
     command = ["profile", "--skill-id", SKILL_ID, "--corpus", str(FIXTURE), "--out", str(tmp_path / "p")]
     assert main(command) == 2
     assert "expired" in capsys.readouterr().err

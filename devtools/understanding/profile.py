@@ -104,10 +104,7 @@ def access_token(environ: Mapping[str, str] = os.environ) -> str:
         raise NoToken(
             f"no token: set ASK_ACCESS_TOKEN, or run `ask configure` (ASK CLI profile {profile!r} in {path})"
         ) from None
-    expires = datetime.fromisoformat(
-        str(token.get("expires_at", "1970-01-01T00:00:00Z")).replace("Z", "+00:00")
-    )
-    if expires > datetime.now(UTC):
+    if _expires(token) > datetime.now(UTC) and token.get("access_token"):
         return str(token["access_token"])
     client_id, secret = environ.get("ASK_LWA_CLIENT_ID"), environ.get("ASK_LWA_CLIENT_CONFIRMATION")
     if not (client_id and secret and token.get("refresh_token")):
@@ -117,6 +114,15 @@ def access_token(environ: Mapping[str, str] = os.environ) -> str:
             "ASK_LWA_CLIENT_ID and ASK_LWA_CLIENT_CONFIRMATION to refresh it here"
         )
     return refreshed(str(token["refresh_token"]), client_id, secret, environ.get("ASK_LWA_TOKEN_HOST") or LWA)
+
+
+def _expires(token: dict[str, Any]) -> datetime:
+    """When the token expires (the ASK CLI writes an ISO time in UTC); long ago if unreadable."""
+    try:
+        expires = datetime.fromisoformat(str(token.get("expires_at")).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return expires if expires.tzinfo else expires.replace(tzinfo=UTC)
 
 
 def refreshed(refresh_token: str, client_id: str, secret: str, host: str) -> str:
