@@ -216,7 +216,7 @@ class StandIn:
 @pytest.fixture
 def stand_in(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
     api = StandIn()
-    thread = threading.Thread(target=api.server.serve_forever, daemon=True)
+    thread = threading.Thread(target=api.server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     monkeypatch.setenv("ASK_SMAPI_SERVER_BASE_URL", api.url)
     monkeypatch.setenv("ASK_ACCESS_TOKEN", TOKEN)
