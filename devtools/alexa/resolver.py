@@ -329,7 +329,8 @@ class Resolver:
         the same few words ("my", "legs", "after running") recur in line after line."""
         self._resolved = lru_cache(maxsize=RESOLVED_CACHE)(self._resolve)
         """The same line always means the same: the evaluation and a console session say many
-        lines more than once ("open muscle twitch guide")."""
+        lines more than once ("open muscle twitch guide"), in other cases and punctuation too,
+        so lines are kept as heard."""
 
     def _pattern(self, intent: str, sample: str) -> _Pattern:
         parts = _SLOT.split(sample)
@@ -347,15 +348,22 @@ class Resolver:
     # The whole line ----------------------------------------------------------------------------
 
     def resolve(self, text: str) -> Match:
-        return self._resolved(text)
+        return self._resolved(_heard(text))
 
     def names_the_skill(self, text: str) -> bool:
         """Whether `text` is a launch or one-shot phrase (it names the skill), without resolving
         what it asks."""
         return self._invocation(_heard(text)) is not None
 
-    def _resolve(self, text: str) -> Match:
+    def said_to_skill(self, text: str) -> str:
+        """What `text` asks the skill itself, as Alexa hands it on: normalised, without the wake
+        word and, for a one-shot, without the launch phrase, invocation name and joining word
+        ("" for a launch phrase alone)."""
         line = _heard(text)
+        invoked = self._invocation(line)
+        return line if invoked is None else _without_connector(invoked[0])[-1]
+
+    def _resolve(self, line: str) -> Match:
         if line in EXIT_PHRASES:
             return Match("SessionEndedRequest", sample=line)
         invoked = self._invocation(line)

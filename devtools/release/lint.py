@@ -194,14 +194,24 @@ def declared_slots_used(model: dict[str, Any]) -> Found:
 
 
 def utterance_duplicates(model: dict[str, Any]) -> Found:
-    """Alexa hears words, not punctuation: "what's a twitch" and "whats a twitch." are one sample."""
+    """Alexa hears words, not punctuation: "what's a twitch" and "whats a twitch." are one sample.
+    Nor slot names: "my {Part} hurts" and "my {Limb} hurts", both slots of one type, are one
+    sample too; in two intents, Amazon's conflict detection reports them (`python -m devtools
+    conflicts`)."""
     seen: dict[str, str] = {}
-    for intent, sample in samples(model):
-        key = " ".join(re.sub(r"[^\w\s{}]", "", sample.lower()).split())
-        if key in seen:
-            yield f"intent {intent}", f"{sample!r} is also a sample of {seen[key]}"
-        else:
-            seen[key] = intent
+    for intent in language(model)["intents"]:
+        types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for sample in intent.get("samples", []):
+            key = " ".join(re.sub(r"[^\w\s{}]", "", _slot_types(sample, types).lower()).split())
+            if key in seen:
+                yield f"intent {intent['name']}", f"{sample!r} is also a sample of {seen[key]}"
+            else:
+                seen[key] = intent["name"]
+
+
+def _slot_types(sample: str, types: dict[str, str]) -> str:
+    """`sample` with each {Slot} written as {its type}."""
+    return SLOT.sub(lambda slot: "{" + types.get(slot.group(1), slot.group(1)) + "}", sample)
 
 
 def utterance_not_only_a_slot(model: dict[str, Any]) -> Found:
