@@ -44,7 +44,6 @@ from typing import Any
 from devtools.alexa.model import load_model
 from devtools.alexa.resolver import resolver_for
 from devtools.alexa.simulator import Simulator
-from devtools.console import plain
 from devtools.paths import BUILD
 from devtools.understanding.corpus import Row, add_corpus_argument, read_corpora
 from devtools.understanding.evaluate import Outcome, columns, hear, judged, resolved_ids, tables
@@ -336,7 +335,7 @@ def heard(row: Row, response: dict[str, Any]) -> Outcome:
     if not selected:
         if response.get("sessionEnded"):
             return hear_request(row, {"type": ENDED, "reason": "USER_INITIATED"}, ENDED)
-        return judged(row, NOT_SENT, {}, "")
+        return judged(row, NOT_SENT, {}, {})
     name = str(selected.get("name"))
     declared = load_model(row.locale).intents.get(name)
     profiled = selected.get("slots") or {}
@@ -361,8 +360,7 @@ def hear_request(row: Row, request: dict[str, Any], label: str) -> Outcome:
     if not names_the_skill(row.text, row.locale) and request["type"] != LAUNCHED:
         simulator.launch()
     answer = simulator.send(request)
-    ssml = ((answer.get("response") or {}).get("outputSpeech") or {}).get("ssml")
-    return judged(row, label, resolved_ids(sent[-1]), plain(ssml) if ssml else "")
+    return judged(row, label, resolved_ids(sent[-1]), answer)
 
 
 def scored(rows: list[Row], results: dict[str, Results]) -> list[Scored]:
