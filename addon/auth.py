@@ -87,23 +87,27 @@ class AuthConfig:
             scopes=tuple(environ.get("MCP_AUTH_SCOPES", "").split()),
         )
 
-    def server_options(self) -> dict[str, Any]:
-        """MCPServer's auth arguments: the verifier, and the settings its metadata comes from."""
-        settings = AuthSettings(
-            issuer_url=AnyHttpUrl(self.issuer),
-            resource_server_url=AnyHttpUrl(self.resource_url),
+    def settings(self) -> AuthSettings:
+        """The SDK's auth settings, which its metadata documents come from."""
+        return AuthSettings(
+            issuer_url=self.issuer,  # type: ignore[arg-type]  # validated (kept as written) by pydantic
+            resource_server_url=self.resource_url,  # type: ignore[arg-type]
             required_scopes=list(self.scopes) or None,
             validate_token_resource=False,  # JwksVerifier checks the audience itself
         )
-        return {"auth": settings, "token_verifier": JwksVerifier(self)}
+
+    def server_options(self) -> dict[str, Any]:
+        """MCPServer's auth arguments: the verifier and the settings."""
+        return {"auth": self.settings(), "token_verifier": JwksVerifier(self)}
 
     def add_routes(self, server: MCPServer) -> None:
         """The protected-resource metadata at the origin's well-known path as well: the SDK
         serves it at the path RFC 9728 derives from the resource (/.well-known/...-resource/mcp)."""
+        settings = self.settings()
         metadata = ProtectedResourceMetadata(
             resource=AnyHttpUrl(self.resource_url),
-            authorization_servers=[AnyHttpUrl(self.issuer)],
-            scopes_supported=list(self.scopes) or None,
+            authorization_servers=[settings.issuer_url],
+            scopes_supported=settings.required_scopes,
         )
         server.custom_route(METADATA_PATH, methods=["GET"])(ProtectedResourceMetadataHandler(metadata).handle)
 
