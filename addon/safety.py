@@ -19,12 +19,8 @@ from interaction_model.vocabulary import Vocabulary, normalize
 from responses import Conversation, Guide, load, supported_locale
 from responses.content import Content
 from skill.handlers.topics import address
-from skill.model import load_model
+from skill.model import SlotValue, load_model
 from skill.safety import PAIRED_SLOTS, REPLACED, SLOT_CONCERNS, Found, most_urgent
-
-FUZZY_MIN_CHARS = 8
-"""The shortest misspelt value (in characters) that counts in free text: "pased out" is "passed
-out", but a near miss of a short word is another word ("score" for "core")."""
 
 Concern = Literal["emergency", "urgent", "doctor", "worry", "professional", "none"]
 """The classes the tool reports: docs/safety.md's kinds of answer (tests/corpus' classes)."""
@@ -59,15 +55,23 @@ class Check:
 def _model(locale: str) -> tuple[Vocabulary, dict[str, str]]:
     """The locale's slot vocabulary, and each slot name's type."""
     model = load_model(locale)
-    slot_types = {
-        name: type_name for intent in model.intents.values() for name, type_name in intent.slots.items()
-    }
-    return Vocabulary(model.types), slot_types
+    slot_types = {name: kind for intent in model.intents.values() for name, kind in intent.slots.items()}
+    return _vocabulary(tuple(model.types.items())), slot_types
+
+
+@cache
+def _vocabulary(types: tuple[tuple[str, tuple[SlotValue, ...]], ...]) -> Vocabulary:
+    """One vocabulary for every locale with the same slot values (the English models are copies
+    of one), so what it learns of one locale's words serves them all."""
+    return Vocabulary(dict(types))
 
 
 def _ids(vocabulary: Vocabulary, line: str, type_name: str) -> list[str]:
     """The entity ids `line` names of one slot type, each once, in the order said."""
-    spans = sorted(vocabulary.spans(line, type_name, FUZZY_MIN_CHARS), key=lambda span: span.start)
+    spans = sorted(
+        (*vocabulary.spans(line, type_name), *vocabulary.loose_spans(line, type_name)),
+        key=lambda span: span.start,
+    )
     return list(dict.fromkeys(span.id for span in spans))
 
 

@@ -23,6 +23,11 @@ VALUE_SCORE = 85.0
 """How close a heard word must be to a slot value or synonym to count as that value."""
 MIN_FUZZY_VALUE = 5
 """Shorter words must match a value exactly: "eat" is not "heat"."""
+LOOSE_GAP = 3
+"""In free text, the most other words that may stand between two words of a spoken form."""
+FUNCTION_WORDS = frozenset("a an the my i i'm me it it's 's is am are was and or of to in on at".split())  # noqa: SIM905
+"""Words a spoken form may drop when said loosely ("my left side is numb" in "my whole left side
+just went kinda numb"): English's own joining words, never a word that names anything."""
 VALUE_CACHE = 65536
 """How many runs of words each vocabulary remembers the value of."""
 
@@ -82,6 +87,15 @@ class Vocabulary:
             for type_name, forms in self.forms.items()
         }
         """Slot type -> the most words any of its forms has."""
+        self.loose: dict[str, list[tuple[tuple[str, ...], str]]] = {
+            type_name: [
+                (words, form)
+                for form in forms
+                if len(words := tuple(word for word in form.split() if word not in FUNCTION_WORDS)) > 1
+            ]
+            for type_name, forms in self.forms.items()
+        }
+        """Slot type -> (the telling words of a spoken form of two or more of them, that form)."""
         self._near: dict[tuple[str, int], list[str]] = {}
         self._values = lru_cache(maxsize=VALUE_CACHE)(self._value)
         """Runs of words recur across lines ("my legs", "after running"): each is scored once."""
@@ -128,3 +142,43 @@ class Vocabulary:
                 if 2 * min(length, len(form)) >= ratio * (length + len(form))
             ]
         return self._near[key]
+
+    def loose_spans(self, line: str, type_name: str) -> list[Span]:
+        """The spoken forms of the type that `line` (normalized) says loosely: their telling words
+        (two or more) in order, exactly, with at most LOOSE_GAP other words between each, as
+        people say them in a longer sentence. Each form once, at its first place."""
+        words = line.split()
+        places: dict[str, list[int]] = {}
+        for index, word in enumerate(words):
+            places.setdefault(word, []).append(index)
+        spans = []
+        for telling, form in self.loose.get(type_name, ()):
+            for start in places.get(telling[0], ()):
+                end = _said_in_order(places, telling[1:], start)
+                if end is not None:
+                    heard = " ".join(words[start:end])
+                    spans.append(
+                        Span(
+                            start,
+                            end,
+                            self.forms[type_name][form],
+                            self.ids[type_name][form],
+                            VALUE_SCORE,
+                            len(heard),
+                        )
+                    )
+                    break
+        return spans
+
+
+def _said_in_order(places: Mapping[str, list[int]], rest: tuple[str, ...], start: int) -> int | None:
+    """The end of the words `rest` said in order after position `start`, each within LOOSE_GAP
+    words of the one before, or None."""
+    position = start
+    for word in rest:
+        position = next(
+            (index for index in places.get(word, ()) if position < index <= position + LOOSE_GAP + 1), -1
+        )
+        if position < 0:
+            return None
+    return position + 1

@@ -26,9 +26,11 @@ from mcp.client.streamable_http import streamable_http_client
 from starlette.types import ASGIApp
 
 from addon.auth import AuthConfig
+from addon.safety import check_text
 from addon.server import MAX_TEXT, build_app
 from harness.servers import REPO, environment, free_port
 from responses import load
+from skill.corpus import Row, read_corpora
 
 START_LIMIT_SECONDS = 10.0
 ACCEPT = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
@@ -386,3 +388,44 @@ def test_auth_is_configured_by_environment() -> None:
     for broken in ({}, {"MCP_AUTH_ISSUER": "https://issuer.example"}):
         with pytest.raises(ValueError):
             AuthConfig.from_env(broken, "0.0.0.0")
+
+
+# The three labelled corpora through check_safety ---------------------------------------------------
+
+EMERGENCY_FLOOR = {"tune": 146 / 147, "held": 141 / 146}
+"""Emergency rows that get the emergency line, per half, as measured (docs/alexa-plus.md): the
+misses are words the model's vocabulary does not have ("the room's spinning" for dizziness); the
+vocabulary was never tuned on held rows. Any drop fails."""
+
+
+@pytest.fixture(scope="module")
+def corpus_outcomes() -> list[tuple[Row, str]]:
+    """Every row's text through check_safety's own function, in this process."""
+    return [(row, check_text(row.text, row.locale).concern) for row in read_corpora()]
+
+
+def shares(outcomes: list[tuple[Row, str]]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(half, safety class) -> (rows that got that concern, rows)."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for row, concern in outcomes:
+        count = counts.setdefault((row.split, row.safety), [0, 0])
+        count[0] += concern == row.safety
+        count[1] += 1
+    return {key: (right, total) for key, (right, total) in sorted(counts.items())}
+
+
+def test_emergencies_get_the_emergency_line(corpus_outcomes: list[tuple[Row, str]]) -> None:
+    figures = shares(corpus_outcomes)
+    report = "\n".join(
+        f"{half} {kind}: {r}/{t} = {100 * r / t:.1f}%" for (half, kind), (r, t) in figures.items()
+    )
+    for half, floor in EMERGENCY_FLOOR.items():
+        right, total = figures[(half, "emergency")]
+        assert right / total >= floor, report
+
+
+def test_no_row_labelled_none_gets_an_emergency(corpus_outcomes: list[tuple[Row, str]]) -> None:
+    false_alarms = [
+        row.corpus for row, concern in corpus_outcomes if row.safety == "none" and concern == "emergency"
+    ]
+    assert false_alarms == []
