@@ -241,6 +241,8 @@ def test_nothing_said_is_logged(open_url: str, caplog: pytest.LogCaptureFixture)
         post(open_url, call("check_safety", {"text": secret}))
         post(open_url, call("check_safety", {"text": 5, "body_part": secret}))
         post(open_url, call("answer_topic", {"topic": secret}))
+        post(open_url, f'{{"jsonrpc": "2.0", "id": 1, "method": "{secret}'.encode())
+        post(open_url, rpc(secret, {"text": secret}))
     assert all("zebra" not in record.getMessage() for record in caplog.records)
 
 
