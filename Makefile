@@ -46,8 +46,8 @@ serve: $(STAMP)
 	$(VENV)/bin/gunicorn --config python:skill.gunicorn_conf
 
 check: $(TEST_STAMP)
-	$(VENV)/bin/ruff check skill responses devtools addon tests benchmarks harness mutation
-	$(VENV)/bin/ruff format --check skill responses devtools addon tests benchmarks harness mutation
+	$(VENV)/bin/ruff check skill responses devtools addon interaction_model tests benchmarks harness mutation
+	$(VENV)/bin/ruff format --check skill responses devtools addon interaction_model tests benchmarks harness mutation
 	$(VENV)/bin/mypy
 	$(PY) -m devtools lint
 
