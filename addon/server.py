@@ -14,14 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from random import Random
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp
 
-from addon.auth import AuthConfig, protect
+from addon.auth import LOOPBACK, AuthConfig, protect
 from addon.safety import Concern, check_text
 from responses import Guide, load, supported_locale
 from skill.safety import REPLACED
@@ -156,16 +158,37 @@ def build_server(auth: AuthConfig | None = None) -> MCPServer:
     return server
 
 
-def build_app(auth: AuthConfig | None = None, host: str = "127.0.0.1") -> ASGIApp:
-    """The ASGI app: /mcp (stateless, JSON responses) and, with auth, the metadata documents."""
+def build_app(
+    auth: AuthConfig | None = None, host: str = "127.0.0.1", public_url: str | None = None
+) -> ASGIApp:
+    """The ASGI app: /mcp (stateless, JSON responses) and, with auth, the metadata documents.
+
+    On a loopback address the SDK accepts only loopback Host and Origin headers (DNS-rebinding
+    protection); `public_url`, the address a tunnel or proxy forwards from, is accepted too."""
     server = build_server(auth)
     if auth is not None:
         auth.add_routes(server)
     app = server.streamable_http_app(
-        streamable_http_path=MCP_PATH, stateless_http=True, json_response=True, host=host
+        streamable_http_path=MCP_PATH,
+        stateless_http=True,
+        json_response=True,
+        host=host,
+        transport_security=_loopback_security(public_url) if host in LOOPBACK else None,
     )
     return protect(app) if auth is not None else app
 
 
+def _loopback_security(public_url: str | None) -> TransportSecuritySettings:
+    hosts = [f"{name}:*" for name in ("127.0.0.1", "localhost", "[::1]")]
+    origins = [f"http://{name}" for name in hosts]
+    if public_url:
+        parsed = urlsplit(public_url)
+        hosts.append(parsed.netloc)
+        origins.append(f"{parsed.scheme}://{parsed.netloc}")
+    return TransportSecuritySettings(allowed_hosts=hosts, allowed_origins=origins)
+
+
 def app_from_env(environ: Mapping[str, str], host: str) -> ASGIApp:
-    return build_app(AuthConfig.from_env(environ, host), host)
+    """The app as the environment configures it (addon/auth.py; MCP_RESOURCE_URL, the public URL
+    of /mcp)."""
+    return build_app(AuthConfig.from_env(environ, host), host, environ.get("MCP_RESOURCE_URL"))

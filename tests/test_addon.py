@@ -431,3 +431,15 @@ def test_no_row_labelled_none_gets_an_emergency(corpus_outcomes: list[tuple[Row,
         row.corpus for row, concern in corpus_outcomes if row.safety == "none" and concern == "emergency"
     ]
     assert false_alarms == []
+
+
+def test_on_loopback_only_local_or_the_public_host_is_accepted() -> None:
+    """DNS-rebinding protection: a page elsewhere cannot reach a loopback server through the
+    browser, while the public URL a tunnel forwards from (MCP_RESOURCE_URL) still can."""
+    with uvicorn_serving(build_app(public_url="https://guide.example/mcp")) as url:
+        listing = rpc("tools/list")
+        assert post(url, listing).status_code == 200
+        headers = {**ACCEPT, "Host": "guide.example"}
+        assert httpx2.post(url, json=listing, headers=headers, timeout=10).status_code == 200
+        stranger = {**ACCEPT, "Host": "evil.example"}
+        assert httpx2.post(url, json=listing, headers=stranger, timeout=10).status_code in (400, 421)
