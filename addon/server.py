@@ -32,6 +32,8 @@ NAME = "muscle-twitch-guide"
 MCP_PATH = "/mcp"
 MAX_TEXT = 2000
 """The longest text check_safety takes: what a person says in one go is far shorter."""
+MAX_HINT = 100
+"""The longest hint (a body part, an activity, a person) or locale a tool takes."""
 
 INSTRUCTIONS = """\
 Muscle Twitch Guide explains muscle twitches after exercise, from one article, with safety advice.
@@ -44,7 +46,10 @@ Never add medical facts of your own."""
 
 Locale = Annotated[
     str | None,
-    Field(description="The person's locale (en-US, en-GB, en-CA, en-AU, en-IN); any other gets en-US."),
+    Field(
+        max_length=MAX_HINT,
+        description="The person's locale (en-US, en-GB, en-CA, en-AU, en-IN); any other gets en-US.",
+    ),
 ]
 
 
@@ -101,10 +106,18 @@ def build_server(auth: AuthConfig | None = None) -> MCPServer:
         text: Annotated[
             str, Field(max_length=MAX_TEXT, description="What the person said about the symptom, as said.")
         ],
-        body_part: Annotated[str | None, Field(description="Where the twitch is, if known.")] = None,
-        activity: Annotated[str | None, Field(description="The exercise before it, if known.")] = None,
+        body_part: Annotated[
+            str | None, Field(max_length=MAX_HINT, description="Where the twitch is, if known.")
+        ] = None,
+        activity: Annotated[
+            str | None, Field(max_length=MAX_HINT, description="The exercise before it, if known.")
+        ] = None,
         person: Annotated[
-            str | None, Field(description="Who it is about if not the speaker (a baby, a child, pregnancy).")
+            str | None,
+            Field(
+                max_length=MAX_HINT,
+                description="Who it is about if not the speaker (a baby, a child, pregnancy).",
+            ),
         ] = None,
         locale: Locale = None,
     ) -> Annotated[CallToolResult, SafetyCheck]:
@@ -120,7 +133,11 @@ def build_server(auth: AuthConfig | None = None) -> MCPServer:
     @server.tool(annotations=READ_ONLY)
     def answer_topic(
         topic: Annotated[
-            str, Field(description="A topic key from list_topics, such as why, prevent or doctor.")
+            str,
+            Field(
+                max_length=MAX_HINT,
+                description="A topic key from list_topics, such as why, prevent or doctor.",
+            ),
         ],
         length: Annotated[
             Literal["short", "long"], Field(description="short for a first answer, long for 'tell me more'.")
