@@ -15,11 +15,11 @@ from functools import cache
 from random import Random
 from typing import Literal
 
+from devtools.alexa.model import SlotValue, load_model
 from interaction_model.vocabulary import Vocabulary, normalize
 from responses import Conversation, Guide, load, supported_locale
 from responses.content import Content
 from skill.handlers.topics import address
-from skill.model import SlotValue, load_model
 from skill.safety import PAIRED_SLOTS, REPLACED, SLOT_CONCERNS, Found, most_urgent
 
 Concern = Literal["emergency", "urgent", "doctor", "worry", "professional", "none"]

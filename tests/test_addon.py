@@ -28,9 +28,9 @@ from starlette.types import ASGIApp
 from addon.auth import AuthConfig
 from addon.safety import check_text
 from addon.server import MAX_TEXT, build_app
+from devtools.understanding.corpus import SAFETY_CLASSES, SPLITS, Row, read_corpora
 from harness.servers import REPO, environment, free_port
 from responses import load
-from skill.corpus import SAFETY_CLASSES, SPLITS, Row, read_corpora
 
 START_LIMIT_SECONDS = 10.0
 ACCEPT = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
