@@ -32,6 +32,9 @@ from devtools.understanding.corpus import SAFETY_CLASSES, SPLITS, Row, read_corp
 from harness.servers import REPO, environment, free_port
 from responses import load
 
+pytestmark = pytest.mark.slow
+"""It serves (uvicorn in a thread, `python -m addon` in a subprocess) and reads whole corpora."""
+
 START_LIMIT_SECONDS = 10.0
 ACCEPT = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
