@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-installed-stamp
 
-.PHONY: install run serve chat ask test check models package
+.PHONY: install run serve chat ask test check models package mcp
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m devtools run
 
+# The Alexa+ MCP add-on (docs/alexa-plus.md) on http://127.0.0.1:8090/mcp (HOST, PORT, MCP_AUTH_*).
+MCP_STAMP := $(VENV)/.mcp-installed-stamp
+$(MCP_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[mcp]'
+	touch $(MCP_STAMP)
+
+mcp: $(MCP_STAMP)
+	$(PY) -m addon
+
 # The test console in this terminal, and one answer for scripts: make ask Q="why do my legs twitch"
 chat: $(STAMP)
 	$(PY) -m devtools chat
@@ -37,8 +46,8 @@ serve: $(STAMP)
 	$(VENV)/bin/gunicorn --config python:skill.gunicorn_conf
 
 check: $(TEST_STAMP)
-	$(VENV)/bin/ruff check skill responses devtools tests benchmarks harness mutation
-	$(VENV)/bin/ruff format --check skill responses devtools tests benchmarks harness mutation
+	$(VENV)/bin/ruff check skill responses devtools addon interaction_model tests benchmarks harness mutation
+	$(VENV)/bin/ruff format --check skill responses devtools addon interaction_model tests benchmarks harness mutation
 	$(VENV)/bin/mypy
 	$(PY) -m devtools lint
 
