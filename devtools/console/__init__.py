@@ -41,7 +41,7 @@ EXAMPLES = (
     "help",
     "stop",
 )
-"""Questions to pick from: the README's "Ask it" list, each resolved by tests/test_console.py."""
+"""Questions to pick from: docs/console.md's "What to say" list, each resolved by tests/test_console.py."""
 
 APL_RENDER = "Alexa.Presentation.APL.RenderDocument"
 
