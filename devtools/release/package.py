@@ -58,7 +58,7 @@ __all__ = ["lambda_handler"]
 
 HOSTED_IMPORT_MAX_FILES = 100
 """The Code tab's "Import Code" takes a zip of at most this many files (Amazon's "Create and
-Manage Alexa-hosted Skills" page, section "Import code"; README, "Limits")."""
+Manage Alexa-hosted Skills" page, section "Import code"; docs/limits.md)."""
 
 ASK_RESOURCES: dict[str, Any] = {
     "askcliResourcesVersion": "2020-03-31",
