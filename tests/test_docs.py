@@ -8,6 +8,8 @@ The commands themselves are run by tests/test_readme.py.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -93,3 +95,17 @@ def test_every_size_in_a_hand_written_page_is_a_checked_figure(document: Path) -
         return
     text = HOSTED_FIGURE.sub("", document.read_text(encoding="utf-8"))
     assert not SIZE.findall(text), f"{document.name}: a size no test checks; drop it or check it here"
+
+
+def test_no_apt_skips_the_apt_get_step_the_readme_warns_of(tmp_path: Path) -> None:
+    """With none of the tools on PATH (nor apt-get, nor id), NO_APT=1 says so and goes on."""
+    assert "NO_APT=1" in README.read_text(encoding="utf-8")
+    make = shutil.which("make")
+    assert make is not None
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [make, "--no-print-directory", "test-tools", "NO_APT=1"], cwd=REPO, env=env,
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "NO_APT is set, so chromium espeak-ng wrk stay missing; what needs them skips\n"
