@@ -49,7 +49,7 @@ NOT_RUN = {
     "make check": "make test runs it before this test",
     "make bench": "several minutes; docs/benchmarks.md is its own job",
     "make fuzz": "random exploration for many minutes; make test runs the fixed profile",
-    "make mutate": "about 12 minutes; docs/mutation.md is its own job",
+    "make mutate": "many minutes; docs/mutation.md is its own job",
     "npm install -g ask-cli && ask configure": "signs in to an Amazon developer account",
     "ask new": "needs an Amazon developer account",
     "cp -r build/lambda <the cloned folder>/": "needs a hosted skill's repository",
