@@ -21,6 +21,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
 from addon.auth import LOOPBACK, AuthConfig, protect
@@ -171,6 +173,11 @@ def build_server(auth: AuthConfig | None = None) -> MCPServer:
         entries = [TopicEntry(topic=key, title=topic.title) for key, topic in content.topics.items()]
         text = "; ".join(f"{entry.topic}: {entry.title}" for entry in entries)
         return _result(TopicList(topics=entries, locale=content.locale), text)
+
+    @server.custom_route("/health", methods=["GET"])
+    async def health(request: Request) -> Response:
+        """For load balancers and uptime checks, as the skill's web service has: no token needed."""
+        return JSONResponse({"status": "ok"})
 
     return server
 

@@ -321,6 +321,12 @@ def test_no_token_is_a_401_without_www_authenticate(secured: tuple[str, AuthConf
         assert "www-authenticate" not in response.headers
 
 
+def test_health_answers_with_and_without_auth(open_url: str, secured: tuple[str, AuthConfig]) -> None:
+    for url in (open_url, secured[0]):
+        response = httpx2.get(url.removesuffix("/mcp") + "/health")
+        assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
 @pytest.mark.parametrize(
     "claims",
     [

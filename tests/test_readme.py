@@ -4,7 +4,7 @@ run itself; those are listed below with the reason, and a command that is in nei
 
 The clone gets a virtualenv of its own whose packages are this project's (a .pth line to ours),
 so nothing is downloaded for it except what the commands themselves fetch (`make package`: PyPI).
-Servers (`make run`, `make serve`) are started as written, asked for /health, and stopped; a
+Servers (`make run`, `make serve`, `make mcp`) are started as written, asked for /health, and stopped; a
 command that talks to one (the curl recipe) runs while the server before it in its block is up,
 after the commands between them. Each server gets a free port (PORT, which both honour, and the
 README's address rewritten to it), so a `make run` left up elsewhere changes nothing.
@@ -37,7 +37,7 @@ README = REPO / "README.md"
 DOCUMENTS = (README, *sorted((REPO / "docs").glob("*.md")))
 """Where the commands are: the README first, then every page of docs/."""
 COMMAND = re.compile(r"^(?:[A-Z_]+=\S+ )*(?:make|\.venv/bin/|mkdir|curl|git|ask|npm|cp|cd)\b")
-SERVER = re.compile(r"\bmake (?:run|serve)\b")
+SERVER = re.compile(r"\bmake (?:run|serve|mcp)\b")
 ADDRESS = "http://127.0.0.1:8080/"
 TYPED = "open muscle twitch guide\nhelp\n/quit\n"
 TOOLS = ("gunicorn", "ruff", "mypy")
@@ -109,7 +109,7 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (purelib / "borrowed.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     for tool in TOOLS:  # what the Makefile runs from .venv/bin besides python
         (folder / ".venv" / "bin" / tool).symlink_to(Path(sys.executable).parent / tool)
-    for stamp in (".installed-stamp", ".test-installed-stamp"):
+    for stamp in (".installed-stamp", ".test-installed-stamp", ".mcp-installed-stamp"):
         (folder / ".venv" / stamp).touch()  # newer than the clone's pyproject.toml: make installs nothing
     return folder
 
