@@ -23,7 +23,7 @@ def main() -> int:
         print(f"addon: {error}", file=sys.stderr)
         return 2
     print(f"Muscle Twitch Guide add-on on http://{host}:{port}{MCP_PATH}", file=sys.stderr)
-    uvicorn.run(app, host=host, port=port)
+    uvicorn.run(app, host=host, port=port, access_log=False)  # no line per request, as the skill
     return 0
 
 

@@ -19,6 +19,7 @@ from benchmarks.measure import (
     flask_comparison,
     http_runs,
     lambda_comparison,
+    mcp_runs,
     memory,
     spoken_lengths,
     where_time_goes,
@@ -151,6 +152,20 @@ def memory_section(quick: bool) -> Section:
     )
 
 
+def _load_table(runs: dict[str, list[dict[str, float]]]) -> list[str]:
+    return [
+        "| server | requests/s | p99 ms | requests | errors |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {name} | {spread([r['rps'] for r in rs], digits=0)} "
+            f"| {spread([r['p99_ms'] for r in rs], digits=1)} "
+            f"| {sum(r['requests'] for r in rs):.0f} | {sum(r['errors'] for r in rs):.0f} |"
+            for name, rs in runs.items()
+        ),
+        "",
+    ]
+
+
 def http_section(quick: bool) -> Section:
     if not shutil.which("wrk"):
         return Section(["## Over HTTP", "Skipped: wrk is not installed (`apt-get install wrk`).", ""], {})
@@ -165,18 +180,30 @@ def http_section(quick: bool) -> Section:
         f"chain, see harness/served_app.py); {rounds} rounds, the three servers in turn, min / median / max. "
         "Errors count non-2xx answers and socket errors, over all rounds. " + reproduce("http"),
         "",
-        "| server | requests/s | p99 ms | requests | errors |",
-        "|---|---|---|---|---|",
-        *(
-            f"| {name} | {spread([r['rps'] for r in rs], digits=0)} "
-            f"| {spread([r['p99_ms'] for r in rs], digits=1)} "
-            f"| {sum(r['requests'] for r in rs):.0f} | {sum(r['errors'] for r in rs):.0f} |"
-            for name, rs in runs.items()
-        ),
-        "",
+        *_load_table(runs),
     ]
     return Section(
         lines, {"zero errors over HTTP": all(r["errors"] == 0 for rs in runs.values() for r in rs)}
+    )
+
+
+def mcp_section(quick: bool) -> Section:
+    if not shutil.which("wrk"):
+        return Section(["## The Alexa+ add-on over HTTP", "Skipped: wrk is not installed.", ""], {})
+    seconds, rounds = (3, 1) if quick else (10, 3)
+    runs = mcp_runs(seconds, 64, rounds=rounds)
+    lines = [
+        "## The Alexa+ add-on over HTTP",
+        "The MCP add-on (`python -m addon`: one uvicorn process, stateless, JSON responses, auth off on "
+        "loopback) answering JSON-RPC `tools/call` (mostly `check_safety`, some `answer_topic` and "
+        "`list_topics`), beside the skill's signed `POST /` under gunicorn with one worker, driven by "
+        f"wrk (2 threads, 64 connections, {seconds} s after a 2 s warm-up) on the same cores; "
+        f"{rounds} rounds in turn, min / median / max. " + reproduce("mcp"),
+        "",
+        *_load_table(runs),
+    ]
+    return Section(
+        lines, {"zero errors from the add-on": all(r["errors"] == 0 for r in runs["add-on, tools/call"])}
     )
 
 
@@ -221,6 +248,7 @@ SECTIONS: dict[str, Callable[[bool], Section]] = {
     "cold-start": cold_start_section,
     "memory": memory_section,
     "http": http_section,
+    "mcp": mcp_section,
     "spoken": spoken_section,
 }
 
