@@ -64,6 +64,14 @@ NOT_RUN = {
         "talks to the real Alexa"
     ),
     ".venv/bin/python -m devtools score-alexa build/replay/*.skill-io.json": "needs a saved real-Alexa run",
+    "ask configure": "signs in to an Amazon developer account",
+    (
+        ".venv/bin/python -m devtools profile --skill-id amzn1.ask.skill.your-id"
+        " --write build/profile/report.md"
+    ): "asks the real Alexa's profileNlu: needs an Amazon developer account",
+    ".venv/bin/python -m devtools conflicts --skill-id amzn1.ask.skill.your-id": (
+        "asks Amazon's conflict report: needs an Amazon developer account"
+    ),
 }
 """Commands of the README and docs/ that this test does not run, and why."""
 
