@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-installed-stamp
 
-.PHONY: install run serve chat ask test check models package
+.PHONY: install run serve chat ask test check package
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,8 @@ serve: $(STAMP)
 	$(VENV)/bin/gunicorn --config python:skill.gunicorn_conf
 
 check: $(TEST_STAMP)
-	$(VENV)/bin/ruff check skill responses devtools tests benchmarks harness mutation
-	$(VENV)/bin/ruff format --check skill responses devtools tests benchmarks harness mutation
+	$(VENV)/bin/ruff check skill responses devtools interaction_model tests benchmarks harness mutation
+	$(VENV)/bin/ruff format --check skill responses devtools interaction_model tests benchmarks harness mutation
 	$(VENV)/bin/mypy
 	$(PY) -m devtools lint
 
@@ -91,8 +91,3 @@ $(MUTATE_STAMP): $(TEST_STAMP)
 .PHONY: mutate
 mutate: $(MUTATE_STAMP)
 	$(PY) -m mutation
-
-# interaction_model/en-US.json is the source; the other English locales are copies of it.
-models:
-	for locale in en-GB en-CA en-AU en-IN; do \
-		cp interaction_model/en-US.json interaction_model/$$locale.json; done

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from devtools.alexa.model import load_model
 from devtools.alexa.resolver import FALLBACK, Match, resolver_for
 from devtools.console import LOCALES, Console
+from interaction_model import load_model
 
 pytestmark = pytest.mark.slow
 

@@ -26,7 +26,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from devtools.alexa.model import InteractionModel, load_model
+from interaction_model import InteractionModel, load_model
 
 FALLBACK = "AMAZON.FallbackIntent"
 RESOLVED_CACHE = 4096
