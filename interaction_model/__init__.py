@@ -65,7 +65,7 @@ def _read(path: Path) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def source(locale: str) -> dict[str, Any]:
+def _source(locale: str) -> dict[str, Any]:
     """The TOML of `locale` as one table: invocation_name, intents and types by name, in order,
     the en-US files with the locale's overlay merged over them."""
     language = _read(SOURCE_DIR / "language.toml")
@@ -95,7 +95,7 @@ def _type(name: str, slot_type: dict[str, Any]) -> dict[str, Any]:
 
 def build(locale: str) -> dict[str, Any]:
     """Alexa's interaction model JSON for `locale` (unknown locales get en-US's)."""
-    model = source(locale)
+    model = _source(locale)
     return {
         "interactionModel": {
             "languageModel": {
