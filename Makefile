@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-installed-stamp
 
-.PHONY: install run serve chat ask test check models package mcp
+.PHONY: install run serve chat ask test check package mcp
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -105,8 +105,3 @@ $(MUTATE_STAMP): $(TEST_STAMP)
 .PHONY: mutate
 mutate: $(MUTATE_STAMP)
 	$(PY) -m mutation
-
-# interaction_model/en-US.json is the source; the other English locales are copies of it.
-models:
-	for locale in en-GB en-CA en-AU en-IN; do \
-		cp interaction_model/en-US.json interaction_model/$$locale.json; done

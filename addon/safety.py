@@ -15,7 +15,7 @@ from functools import cache
 from random import Random
 from typing import Literal
 
-from devtools.alexa.model import SlotValue, load_model
+from interaction_model import SlotValue, load_model
 from interaction_model.vocabulary import Vocabulary, normalize
 from responses import Conversation, Guide, load, supported_locale
 from responses.content import Content

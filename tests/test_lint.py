@@ -14,13 +14,13 @@ from devtools.release.lint import (
     MANIFEST_RULES,
     MODEL_RULES,
     RULE_COUNT,
+    built_models,
     lint_manifest,
     lint_model,
     lint_project,
-    read_models,
 )
 
-MODELS = read_models()
+MODELS = built_models()
 GOOD = MODELS["en-US"]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import interaction_model
 from devtools.console import Console
 from devtools.release.lint import lint_manifest, lint_project, read_models
 from devtools.release.package import (
@@ -91,8 +92,9 @@ def test_skill_package_has_manifest_models_and_icons_and_no_endpoint(build: Path
     root = build / "skill-package"
     manifest = json.loads((root / "skill.json").read_text())
     models = read_models(root / "interactionModels" / "custom")
+    assert models == {locale: interaction_model.build(locale) for locale in interaction_model.LOCALES}
     assert sorted(models) == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
-    assert lint_project(root / "interactionModels" / "custom", root / "skill.json") == []
+    assert lint_project(models, root / "skill.json") == []
     assert "endpoint" not in manifest["manifest"]["apis"]["custom"], "no made-up function"
     for info in manifest["manifest"]["publishingInformation"]["locales"].values():
         for icon in (info["smallIconUri"], info["largeIconUri"]):

@@ -40,11 +40,11 @@ from ask_smapi_model.v1.skill.evaluations import (
 )
 
 from devtools.__main__ import main
-from devtools.alexa.model import load_model
 from devtools.alexa.resolver import resolver_for
 from devtools.alexa.simulator import AUTHORITY
 from devtools.understanding.corpus import read_corpora, read_corpus
 from devtools.understanding.profile import Results, Smapi, heard, utterance
+from interaction_model import load_model
 
 SERIALIZER = DefaultSerializer()
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"

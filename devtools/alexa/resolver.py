@@ -28,8 +28,9 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from devtools.alexa.model import InteractionModel, load_model
+from interaction_model import InteractionModel, load_model
 from interaction_model.vocabulary import VALUE_SCORE, Span, Vocabulary, normalize
+from responses import supported_locale
 
 FALLBACK = "AMAZON.FallbackIntent"
 RESOLVED_CACHE = 4096
@@ -675,7 +676,12 @@ def _leading_fillers(words: list[str], fillers: tuple[tuple[str, ...], ...]) -> 
     return count
 
 
-@cache
 def resolver_for(locale: str) -> Resolver:
-    """One resolver per locale per process: building the patterns reads the whole model."""
+    """One resolver per supported locale per process (a made-up locale gets en-US's): building
+    the patterns reads the whole model."""
+    return _resolver(supported_locale(locale))
+
+
+@cache
+def _resolver(locale: str) -> Resolver:
     return Resolver(load_model(locale))

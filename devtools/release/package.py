@@ -34,6 +34,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import interaction_model
 from devtools.paths import BUILD, REPO
 
 LAMBDA_ZIP = "muscle-twitch-guide-lambda.zip"
@@ -108,8 +109,8 @@ def skill_package(build: Path, lambda_arn: str | None = None) -> Path:
         write_json(manifest_path, manifest)
     models = target / "interactionModels" / "custom"
     models.mkdir(parents=True)
-    for model in sorted((REPO / "interaction_model").glob("*.json")):
-        shutil.copy2(model, models / model.name)
+    for locale in interaction_model.LOCALES:
+        write_json(models / f"{locale}.json", interaction_model.build(locale))
     return target
 
 

@@ -41,13 +41,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from devtools.alexa.model import load_model
 from devtools.alexa.resolver import resolver_for
 from devtools.alexa.simulator import Simulator
 from devtools.paths import BUILD
 from devtools.understanding.corpus import Row, add_corpus_argument, read_corpora
 from devtools.understanding.evaluate import Outcome, columns, hear, judged, resolved_ids, tables
 from devtools.understanding.real_alexa import NOT_SENT, Scored, differences, names_the_skill
+from interaction_model import load_model
 from responses import SUPPORTED_LOCALES
 from skill.entry import handle_event
 

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from devtools.alexa.model import load_model
 from devtools.alexa.resolver import resolver_for
 from devtools.paths import REPLAY_DIR
 from devtools.understanding.corpus import SPLITS, Row, add_corpus_argument, read_corpora
 from devtools.understanding.evaluate import Outcome, hear, judged, resolved_ids
+from interaction_model import load_model
 from responses import SUPPORTED_LOCALES
 
 CLOSE = "stop"
