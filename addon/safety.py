@@ -13,30 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from random import Random
-from typing import Literal
+from typing import Literal, cast
 
 from interaction_model import SlotValue, load_model
 from interaction_model.vocabulary import Vocabulary, normalize
 from responses import Conversation, Guide, load, supported_locale
 from responses.content import Content
 from skill.handlers.topics import address
-from skill.safety import PAIRED_SLOTS, REPLACED, SLOT_CONCERNS, Found, most_urgent
+from skill.safety import ANSWER_CLASSES, PAIRED_SLOTS, REPLACED, SLOT_CONCERNS, Found, most_urgent
 
 Concern = Literal["emergency", "urgent", "doctor", "worry", "professional", "none"]
 """The classes the tool reports: docs/safety.md's kinds of answer (tests/corpus' classes)."""
 
 HINTS = {"body_part": "BodyPart", "activity": "Activity", "person": "Person"}
 """Each structured hint and the slot whose values it names."""
-
-CONCERN_CLASSES: dict[str, Concern] = {
-    "emergency": "emergency",
-    "urgent": "urgent",
-    "warning": "doctor",
-    "worry": "worry",
-    "medicine": "professional",
-    "person": "professional",
-}
-"""responses' name for each safety line -> the class the tool reports (tests/corpus' classes)."""
 
 
 @dataclass(frozen=True)
@@ -106,4 +96,4 @@ def _line(content: Content, found: Found | None) -> tuple[Concern, str | None]:
     guide = Guide(content, Random(0), REPLACED)
     reply = address(guide, conversation, found)
     line = content.safety["emergency"] if reply.concern == "emergency" else guide.concern_line(conversation)
-    return CONCERN_CLASSES[reply.concern or ""], line
+    return cast(Concern, ANSWER_CLASSES[reply.concern or ""]), line

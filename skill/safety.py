@@ -97,6 +97,19 @@ reassures after any concern; after dark urine nothing but "get care today" is sa
 self-care tips; tips meant for adults are not given for a child, a baby or a pregnancy."""
 
 
+ANSWER_CLASSES: dict[str, str] = {
+    "emergency": "emergency",
+    "urgent": "urgent",
+    "warning": "doctor",
+    "worry": "worry",
+    "medicine": "professional",
+    "person": "professional",
+}
+"""The safety line a reply says (responses' name for it, Reply.concern) -> its kind of answer
+(docs/safety.md): what the Alexa+ add-on reports and what the labelled corpora are scored in.
+Any other answer, the clarifying question included, is "none"."""
+
+
 @dataclass(frozen=True)
 class Found:
     concern: Concern

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp
 from addon.auth import AuthConfig
 from addon.safety import check_text
 from addon.server import MAX_TEXT, build_app
-from devtools.understanding.corpus import SAFETY_CLASSES, SPLITS, Row, read_corpora
+from devtools.understanding.corpus import Row, read_corpora
 from harness.servers import REPO, environment, free_port
 from responses import load
 
@@ -455,12 +455,3 @@ def test_on_loopback_only_local_or_the_public_host_is_accepted() -> None:
         assert httpx2.post(url, json=listing, headers=headers, timeout=10).status_code == 200
         stranger = {**ACCEPT, "Host": "evil.example"}
         assert httpx2.post(url, json=listing, headers=stranger, timeout=10).status_code in (400, 421)
-
-
-def test_docs_report_the_corpus_figures(corpus_outcomes: list[tuple[Row, str]]) -> None:
-    """docs/alexa-plus.md's table is these figures: per class, the share right on each half."""
-    figures = shares(corpus_outcomes)
-    doc = (REPO / "docs" / "alexa-plus.md").read_text(encoding="utf-8")
-    for kind in SAFETY_CLASSES:
-        cells = [f"{r} of {t} ({100 * r / t:.1f}%)" for r, t in (figures[(half, kind)] for half in SPLITS)]
-        assert f"| {kind} | {' | '.join(cells)} |" in doc

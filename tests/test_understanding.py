@@ -121,6 +121,14 @@ def test_understanding_does_not_fall(outcomes: list[Outcome], half: str, measure
     assert share(outcomes, half, measure) >= FLOORS[half, measure]
 
 
+def test_docs_understanding_is_this_report(outcomes: list[Outcome]) -> None:
+    """docs/understanding.md is what `python -m devtools evaluate --write` writes today."""
+    written = (Path(__file__).resolve().parent.parent / "docs" / "understanding.md").read_text(
+        encoding="utf-8"
+    )
+    assert written == report(outcomes), "rerun: python -m devtools evaluate --write docs/understanding.md"
+
+
 def test_the_report_has_both_halves_and_lists_every_held_back_miss(outcomes: list[Outcome]) -> None:
     text = report(outcomes)
     halves = [f"{path.stem} {split}" for path in CORPORA for split in SPLITS]

@@ -10,15 +10,18 @@ held-back half (never tuned against), so the held-back figures are the honest on
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from addon.safety import check_text
 from devtools.console import Console, Turn, heard_slots, plain, reply_concern
 from devtools.understanding.corpus import SAFETY_CLASSES, SPLITS, Row, add_corpus_argument, read_corpora
 from responses import load
 from skill.intents import MATCH
+from skill.safety import ANSWER_CLASSES
 
 SPLIT_FROM = {"NamedEmergency": "EmergencySymptom"}
 """Intents split from a labelled one after the corpora were written: an emergency said in its own
@@ -30,22 +33,9 @@ SESSION_CLOSERS = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
 a stop or cancel asks for."""
 
 
-KINDS = {
-    "emergency": "emergency",
-    "urgent": "urgent",
-    "warning": "doctor",
-    "worry": "worry",
-    "medicine": "professional",
-    "person": "professional",
-}
-"""The safety line a reply says (its concern, as the skill records it) -> the corpus's safety
-class. Any other answer, the clarifying question included, is "none" (the clarifying question's
-emergency number counts in `number_said`)."""
-
-
 def kind_of(answer: dict[str, Any]) -> str:
     """The safety class of the skill's response `answer`, by the concern its reply carries."""
-    return KINDS.get(reply_concern(answer) or "", "none")
+    return ANSWER_CLASSES.get(reply_concern(answer) or "", "none")
 
 
 @dataclass(frozen=True)
@@ -57,6 +47,8 @@ class Outcome:
     number_said: bool
     """Whether the reply said the locale's emergency number at all (the emergency line, or the
     fallback's safety clause)."""
+    addon: str | None = None
+    """The concern the Alexa+ add-on's check_safety finds in the row's words (None: not asked)."""
 
     @property
     def intent_right(self) -> bool:
@@ -82,7 +74,8 @@ def hear(row: Row) -> Outcome:
     if not console.resolver.resolve(row.text).invoked:
         console.say("open muscle twitch guide")
     turn: Turn = console.say(row.text)
-    return judged(row, turn.match.intent or turn.match.request, resolved_ids(turn.request), turn.response)
+    outcome = judged(row, turn.match.intent or turn.match.request, resolved_ids(turn.request), turn.response)
+    return dataclasses.replace(outcome, addon=check_text(row.text, row.locale).concern)
 
 
 def resolved_ids(envelope: dict[str, Any]) -> dict[str, str]:
@@ -169,6 +162,15 @@ def tables(table: list[tuple[str, list[Outcome]]]) -> list[str]:
             lambda o: o.kind != "emergency",
         ),
         row("everything right (intent, slots and answer)", lambda o: True, lambda o: o.right),
+        *(
+            row(
+                f"Alexa+ add-on, check_safety on the words: {kind}, that concern",
+                safety_is(kind),
+                lambda o: o.addon == o.row.safety,
+            )
+            for kind in SAFETY_CLASSES
+            if any(o.addon is not None for _, outcomes_here in table for o in outcomes_here)
+        ),
         "",
         "## Intent accuracy per intent",
         "",
@@ -191,6 +193,9 @@ def report(outcomes: list[Outcome]) -> str:
         "the tuning halves; held-back misses are listed below, not fixed. The resolver stands in for",
         "Alexa and matches only what `interaction_model/` contains. Each row is said as a one-shot",
         'when it names the skill, else inside a session opened with "open muscle twitch guide".',
+        "The last rows put the same rows, as text, through the Alexa+ add-on's `check_safety`",
+        "(docs/alexa-plus.md), which matches the model's slot vocabulary in free text: the share",
+        "of each class that gets its own concern.",
         "",
         *tables(columns(outcomes)),
         "",
