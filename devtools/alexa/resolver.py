@@ -285,6 +285,22 @@ class _Span:
     """Characters of the line it covers."""
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    """A pattern's reading of a line, with how well it fits: the closest candidate wins, and of
+    equally close ones the more specific sample (more words of its own, fewer slots)."""
+
+    score: float
+    """Similarity (0-100) of the line to the pattern."""
+    literal: int
+    """The pattern's `_Pattern.literal`: the tie-breaker."""
+    match: Match
+
+    @property
+    def rank(self) -> tuple[float, int]:
+        return (self.score, self.literal)
+
+
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
@@ -545,12 +561,14 @@ class Resolver:
     def _best(self, line: str) -> Match:
         """The closest pattern: a word-for-word match if one fills every slot from its type,
         else the best of the exact and fuzzy scores (ties go to the more specific sample)."""
-        scored = [pair for pattern in self.patterns if (pair := self._exact(pattern, line))]
-        if not scored or max(scored, key=lambda pair: pair[0])[0][0] < 100:
-            scored.append(self._fuzzy(line))
-        return max(scored, key=lambda pair: pair[0])[1]
+        candidates = [candidate for pattern in self.patterns if (candidate := self._exact(pattern, line))]
+        if not candidates or _first_best(candidates).score < 100:
+            candidates.append(self._fuzzy(line))
+        return _first_best(candidates).match
 
-    def _exact(self, pattern: _Pattern, line: str) -> tuple[tuple[float, int], Match] | None:
+    def _exact(self, pattern: _Pattern, line: str) -> _Candidate | None:
+        """`pattern` read word for word in `line`, its slots taking the words where the sample
+        puts them; 100 less what the slots filled with words outside their types cost."""
         found = pattern.regex.fullmatch(line)
         if found is None:
             return None
@@ -565,8 +583,9 @@ class Resolver:
                 score -= WORD_PENALTY * extra + (0 if inner else UNRESOLVED_PENALTY)
                 value = inner.value if inner else None
             slots[name] = value or heard
-        match = Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
-        return (score, pattern.literal), match
+        return _Candidate(
+            score, pattern.literal, Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
+        )
 
     def _slot_type(self, pattern: _Pattern, slot: str) -> str:
         return self.model.intents[pattern.intent].slots[slot]
@@ -595,7 +614,7 @@ class Resolver:
         ]
         return sorted(spans, key=lambda span: (-span.score, span.start - span.end))
 
-    def _fuzzy(self, line: str) -> tuple[tuple[float, int], Match]:
+    def _fuzzy(self, line: str) -> _Candidate:
         """The pattern `line` is most like once each pattern's slot marks stand where the line
         names a value of the slot's type (the first of equals, in the model's order)."""
         spans = {type_name: self._spans(line, type_name) for type_name in self.forms}
@@ -617,7 +636,12 @@ class Resolver:
         pattern = self.patterns[best]
         slots = {pattern.slots[index]: span.value for index, span in taken[pattern.types].items()}
         match = Match("IntentRequest", pattern.intent, slots, scores[best], pattern.sample)
-        return (scores[best], pattern.literal), match
+        return _Candidate(scores[best], pattern.literal, match)
+
+
+def _first_best(candidates: list[_Candidate]) -> _Candidate:
+    """The best-ranked candidate, the first of equals: patterns are tried in the model's order."""
+    return max(candidates, key=lambda candidate: candidate.rank)
 
 
 def _marked(line: str, types: tuple[str, ...], spans: dict[str, list[_Span]]) -> tuple[str, dict[int, _Span]]:
