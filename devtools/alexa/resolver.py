@@ -450,19 +450,26 @@ class Resolver:
         for name, type_name in self.model.intents[match.intent].slots.items():
             if name in slots and normalize(slots[name]) in self.forms[type_name]:
                 continue
-            for span in self._spans(line, type_name):
-                said = line.split()[span.start : span.end]
-                heard = set(said)
-                exact = span.score == 100.0
-                explains = all(
-                    not words & heard or (exact and (words < heard or (other == name and words <= heard)))
-                    for other, words in taken.items()
-                )
-                if _telling(span, said) and explains and not heard <= literal:
-                    slots[name] = span.value
-                    taken[name] = heard
-                    break
+            span = self._said_elsewhere(line, name, type_name, taken, literal)
+            if span is not None:
+                slots[name] = span.value
+                taken[name] = set(line.split()[span.start : span.end])
         return Match(match.request, match.intent, slots, match.score, match.sample, match.invoked)
+
+    def _said_elsewhere(
+        self, line: str, name: str, type_name: str, taken: dict[str, set[str]], literal: set[str]
+    ) -> _Span | None:
+        """The first value of `type_name` in `line` (exact and longest first) that can fill the
+        slot `name`: telling enough on its own (`_telling`), not made only of the sample's own
+        words (`literal`), and leaving the words the slots already hold (`taken`) alone or taking
+        them in whole (`_takes_in`)."""
+        words = line.split()
+        for span in self._spans(line, type_name):
+            said = words[span.start : span.end]
+            heard = set(said)
+            if _telling(span, said) and _takes_in(span, heard, name, taken) and not heard <= literal:
+                return span
+        return None
 
     def _contained(self, line: str) -> Match | None:
         """The longest sample without slots, of CONTAINED_WORDS words or more, that `line` says
@@ -676,6 +683,19 @@ def _telling(span: _Span, heard: list[str]) -> bool:
     exactly, or long enough that a near miss is a typo ("dehydraton"), not another word
     ("score" for "core")."""
     return span.score == 100.0 or len(" ".join(heard)) >= NEAREST_FUZZY_VALUE
+
+
+def _takes_in(span: _Span, heard: set[str], name: str, taken: dict[str, set[str]]) -> bool:
+    """Whether the value `span` (its words `heard`) may fill the slot `name` given the words each
+    slot already holds (`taken`): it shares no word with a slot, or, said exactly, it holds all of
+    that slot's words and more ("dark urine" for "my pee is dark" takes in BodyPart "pee" and
+    Symptom "dark"). Of the slot it fills, whose words are outside its type, it need only hold
+    all of them: an exact value said over just the words that slot heard replaces them."""
+    exact = span.score == 100.0
+    return all(
+        not words & heard or (exact and (words < heard or (other == name and words <= heard)))
+        for other, words in taken.items()
+    )
 
 
 def _rank(span: _Span) -> tuple[float, int]:
