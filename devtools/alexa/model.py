@@ -52,6 +52,10 @@ class InteractionModel:
                 return value
         return None
 
+    def value(self, type_name: str, id: str) -> SlotValue | None:
+        """The value of the type with entity id `id`, if the type has one."""
+        return next((value for value in self.types.get(type_name, ()) if value.id == id), None)
+
 
 def parse_model(locale: str, raw: dict[str, Any]) -> InteractionModel:
     language = raw["interactionModel"]["languageModel"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Literal
 
@@ -232,13 +232,18 @@ class Match:
     request: RequestType
     intent: str | None = None
     slots: dict[str, str] = field(default_factory=dict)
-    """Slot name -> the words heard for it (entity resolution happens in the simulator)."""
+    """Slot name -> the words heard for it: the model's spelling of the value found, or the words
+    as said when they are none of the slot type's."""
     score: float = 100.0
     """Similarity (0-100) to `sample`; 100 is word for word."""
     sample: str | None = None
     """The sample utterance or built-in phrasing that matched, if any."""
     invoked: bool = False
     """The line named the skill ("open ...", "ask ... why ..."): Alexa starts a new session."""
+    ids: dict[str, str | None] = field(default_factory=dict)
+    """Slot name -> the id of the value the resolver found for it, None when its words are none
+    of the type's: Alexa's entity resolution (ER_SUCCESS_MATCH or ER_SUCCESS_NO_MATCH), which
+    the simulator puts in the request as it is."""
 
 
 def normalize(text: str) -> str:
@@ -319,6 +324,11 @@ class Resolver:
             for type_name, values in model.types.items()
         }
         """Slot type -> normalized spoken form -> the form as the model spells it."""
+        self.entities = {
+            type_name: {form: value.id for value in values for form in value.spoken_forms()}
+            for type_name, values in model.types.items()
+        }
+        """Slot type -> a spoken form as the model spells it -> the id of its value."""
         self.longest = {
             type_name: max((len(form.split()) for form in forms), default=0)
             for type_name, forms in self.forms.items()
@@ -384,7 +394,7 @@ class Resolver:
             (self.utterance(option) for option in _without_connector(rest)),
             key=lambda candidate: candidate.score,
         )
-        return Match(match.request, match.intent, match.slots, match.score, match.sample, True)
+        return replace(match, invoked=True)
 
     def _invocation(self, line: str) -> tuple[str, float] | None:
         """(what is left to say, how well the name matched) when `line` names the skill."""
@@ -454,7 +464,9 @@ class Resolver:
             if span is not None:
                 slots[name] = span.value
                 taken[name] = set(line.split()[span.start : span.end])
-        return Match(match.request, match.intent, slots, match.score, match.sample, match.invoked)
+        types = self.model.intents[match.intent].slots
+        ids = {name: self.entities[types[name]].get(words) for name, words in slots.items()}
+        return replace(match, slots=slots, ids=ids)
 
     def _said_elsewhere(
         self, line: str, name: str, type_name: str, taken: dict[str, set[str]], literal: set[str]
