@@ -10,9 +10,16 @@ no pattern matches as a whole goes to the sample sharing its most telling words 
 (TF-IDF over the samples, slot values standing as their types), provided it names a value of
 ours; failing that, to a sample without slots said whole at its start or end; and values said
 anywhere in the line fill the matched intent's empty slots, as Alexa's slot tagging does.
-Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Everything comes from the model:
-no keyword of the resolver's own decides an intent. Entity resolution itself stays in the
-simulator (`Simulator.slot`), so a value outside its type reaches the skill as ER_SUCCESS_NO_MATCH.
+Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Each slot's value carries the id
+of the entity found for it (`Match.ids`, None for words outside the type, which reach the skill
+as ER_SUCCESS_NO_MATCH), and the simulator puts those in the request as they are.
+
+The model's samples decide every intent of ours. Alexa's built-in intents come with phrasings of
+their own, so the model declares AMAZON.YesIntent, HelpIntent and the rest without samples, or
+with a few additions of ours ("bye" for AMAZON.StopIntent): the resolver carries Alexa's usual
+phrasings for them as data, in one table, `BUILT_IN_PHRASES`. Its other word lists (the launch
+and joining words round the invocation name, the exit phrases, the fillers and hesitations
+people say) are Alexa's conventions for hearing any skill, and name no intent.
 """
 
 from __future__ import annotations
@@ -29,16 +36,21 @@ from rapidfuzz import fuzz, process
 from devtools.alexa.model import InteractionModel, load_model
 
 FALLBACK = "AMAZON.FallbackIntent"
+"""What Alexa sends a skill for words that are none of its intents."""
 RESOLVED_CACHE = 4096
-"""How many typed lines each resolver remembers the meaning of."""
+"""How many typed lines each resolver remembers the meaning of: more than the evaluation says
+to one locale (at most 333 corpus rows, each heard twice, and the launch line), so it never
+resolves a line again, yet bounded, so a long console session cannot grow it without end."""
 VALUES_CACHE = 65536
 """How many (slot type, words) pairs each resolver remembers the value of: the corpora's lines
-make about 40,000."""
+make about 40,000, and the bound keeps a long console session from growing it without end."""
 MIN_SCORE = 78.0
 """Below this similarity (0-100) to every sample, the words are not one of ours: Fallback.
 Chosen on the paraphrase and near-miss table in tests/test_resolver.py."""
 VALUE_SCORE = 85.0
-"""How close a heard word must be to a slot value or synonym to count as that value."""
+"""How close (fuzz.ratio, 0-100) a heard word must be to a slot value or synonym to count as that
+value: a letter dropped or doubled in a longer word passes ("dehydraton" 95, "cafeine" 93), a
+different word of like letters does not ("toffee" for "coffee" 83, "mussel" for "muscle" 67)."""
 MIN_FUZZY_VALUE = 5
 """Shorter words must match a value exactly: "eat" is not "heat"."""
 NEAREST_SCORE = 35.0
@@ -49,11 +61,14 @@ SLOT_WEIGHT = 2.0
 """How much more a slot value counts than a word in the nearest-sample match: naming a value
 ("a seizure") says more about a request than the words around it."""
 NEAREST_FUZZY_VALUE = 8
-"""The shortest misspelt value (in characters) that counts outside a matching sample."""
+"""The shortest misspelt value (in characters) that counts outside a matching sample: with no
+sample's words round it to vouch for it, a near miss of a short word is as likely another word
+("score" is 89 like "core") as a typo, while a long one is a typo ("dehydraton")."""
 CONTAINED_WORDS = 3
 """The fewest words of a sample said whole inside a longer line that still count as that sample:
 "tell me more" in "tell me more about the magnesium", never "why me" in "why me legs twitch"."""
 UNRESOLVED_PENALTY = 5.0
+"""What a slot filled with no value of its type costs a word-for-word match (see WORD_PENALTY)."""
 WORD_PENALTY = 4.0
 """What a slot filled with words outside its type costs a word-for-word match (per slot, plus
 per word), so that a carrier phrase like "is it {Cause}" does not swallow every longer
@@ -150,7 +165,10 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "AMAZON.NavigateHomeIntent": ("go home", "home", "main menu"),
 }
-"""The usual phrasings of Alexa's built-in intents, which a model lists without samples."""
+"""The usual phrasings of Alexa's built-in intents. A model declares these intents without samples
+(Alexa brings its own), so the resolver needs them as data; they are Alexa's, and the only words
+of the resolver's own that decide an intent. Samples the model adds to a built-in intent ("bye"
+for stop) are heard as well."""
 
 EXIT_PHRASES = ("exit", "quit")
 """Alexa closes the session itself on these and sends the skill a SessionEndedRequest."""
@@ -171,9 +189,13 @@ LAUNCH_WORDS = (
     "ask",
     "tell",
 )
+"""The words Alexa takes before a skill's invocation name to open it ("open X") or to ask it
+something at once ("ask X why ..."): Alexa's launch phrases, the same for every custom skill."""
 CONNECTING_WORDS = ("to", "about", "for", "if", "whether", "and", "that")
+"""Alexa's joining words between the invocation name and a one-shot request ("ask X about
+stretching"): the request is tried with and without them."""
 TRAILING_WORDS = ("using", "with", "from", "on", "in")
-"""Joining words around the invocation name: "ask X about ...", "... using X"."""
+"""Alexa's joining words before an invocation name said last ("why do muscles twitch, using X")."""
 FILLERS = (
     "please",
     "so",
@@ -221,6 +243,8 @@ HESITATIONS = (
 HESITATION_WORDS = tuple(tuple(hesitation.split()) for hesitation in HESITATIONS)
 FILLER_WORDS = tuple(tuple(filler.split()) for filler in FILLERS)
 FILLER_WORDS_BACKWARDS = tuple(filler[::-1] for filler in FILLER_WORDS)
+"""The hesitations and fillers as words, to find them word by word in a line (the fillers also
+backwards, to find them at its end)."""
 
 RequestType = Literal["LaunchRequest", "IntentRequest", "SessionEndedRequest"]
 
