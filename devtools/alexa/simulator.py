@@ -3,7 +3,9 @@
 A `Simulator` keeps one session the way Alexa does (session id, `new` flag, attributes carried
 from each response into the next request, a fresh session after the skill ends one) and refuses
 intents and slots the interaction model does not declare, so tests and the local console can
-only send what Alexa could. Slot values get entity resolution as Alexa fills it for custom types.
+only send what Alexa could. Slot values get entity resolution as Alexa fills it for custom types:
+to the entity ids the console's resolver found, or, for a test that gives only the words, to the
+value those words name.
 """
 
 from __future__ import annotations
