@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 TEST_STAMP := $(VENV)/.test-installed-stamp
 
-.PHONY: install run serve chat ask test check models package
+.PHONY: install run serve chat ask test check package mcp
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,20 +25,31 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m devtools run
 
+# The Alexa+ MCP add-on (docs/alexa-plus.md) on http://127.0.0.1:8090/mcp (HOST, PORT, MCP_AUTH_*).
+MCP_STAMP := $(VENV)/.mcp-installed-stamp
+$(MCP_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[mcp]'
+	touch $(MCP_STAMP)
+
+mcp: $(MCP_STAMP)
+	$(PY) -m addon
+
 # The test console in this terminal, and one answer for scripts: make ask Q="why do my legs twitch"
 chat: $(STAMP)
 	$(PY) -m devtools chat
 
+# Only the answer is printed (@: make does not echo the command); no Q is a usage error (exit 2).
 ask: $(STAMP)
-	$(PY) -m devtools ask "$(Q)"
+	@if [ -z "$$Q" ]; then echo 'usage: make ask Q="why do my legs twitch"' >&2; exit 2; fi
+	@$(PY) -m devtools ask "$$Q"
 
-# Production: gunicorn, configured only through environment variables (README, "Web service").
+# Production: gunicorn, configured only through environment variables (docs/web-service.md).
 serve: $(STAMP)
 	$(VENV)/bin/gunicorn --config python:skill.gunicorn_conf
 
 check: $(TEST_STAMP)
-	$(VENV)/bin/ruff check skill responses devtools tests benchmarks harness mutation
-	$(VENV)/bin/ruff format --check skill responses devtools tests benchmarks harness mutation
+	$(VENV)/bin/ruff check skill responses devtools addon interaction_model tests benchmarks harness mutation
+	$(VENV)/bin/ruff format --check skill responses devtools addon interaction_model tests benchmarks harness mutation
 	$(VENV)/bin/mypy
 	$(PY) -m devtools lint
 
@@ -52,13 +63,16 @@ package: $(STAMP)
 # (root with apt-get). Failure is reported, not fatal: what needs them skips and says so.
 debian = @missing=""; for tool in $(1); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	if [ -n "$(NO_APT)" ]; then \
+		echo "NO_APT is set, so$$missing stay missing; what needs them skips"; \
+	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
 		echo "not root with apt-get, so$$missing stay missing; what needs them skips"; \
 	elif ! (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null); then \
 		echo "apt-get could not install$$missing; what needs them skips"; \
 	fi
 
-# Debian's chromium (console browser test), espeak-ng (speech) and wrk (benchmarks' load).
+# Debian's chromium (console browser test), espeak-ng (speech) and wrk (benchmarks' load), with
+# apt-get when run as root; NO_APT=1 skips it (make test NO_APT=1).
 .PHONY: test-tools bench
 test-tools:
 	$(call debian,chromium espeak-ng wrk)
@@ -77,7 +91,7 @@ test: check test-tools
 # Random exploration, not part of test: every Hypothesis property with 20,000 random examples and
 # the example database on (.hypothesis/). Each failure becomes an @example or a test, then the fix.
 .PHONY: fuzz
-fuzz: $(STAMP)
+fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q -m hypothesis --hypothesis-show-statistics
 
 # docs/mutation.md: mutmut over responses/, skill/handlers/, skill/entry.py, skill/verify.py and
@@ -91,8 +105,3 @@ $(MUTATE_STAMP): $(TEST_STAMP)
 .PHONY: mutate
 mutate: $(MUTATE_STAMP)
 	$(PY) -m mutation
-
-# interaction_model/en-US.json is the source; the other English locales are copies of it.
-models:
-	for locale in en-GB en-CA en-AU en-IN; do \
-		cp interaction_model/en-US.json interaction_model/$$locale.json; done

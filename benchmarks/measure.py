@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import bare, bare_web
-from benchmarks.wrk import signed_script, wrk
+from benchmarks.wrk import lua_script, signed_script, wrk
 from devtools.alexa.simulator import Simulator
 from harness.certs import pki
-from harness.servers import REPO, gunicorn_with_test_pki
+from harness.servers import REPO, environment, free_port, gunicorn_with_test_pki, serving
 from harness.signing import ChainServer, body_of, make_app, signed_headers
 from harness.wordings import Nth
 from responses import Conversation, Guide, load
@@ -284,6 +284,52 @@ def http_runs(
             with gunicorn_with_test_pki(Path(folder), app, **settings) as port:
                 wrk(port, warm_up, connections, script)
                 results[name].append(wrk(port, seconds, connections, script))
+    return results
+
+
+MCP_CALLS: list[tuple[str, dict[str, str]]] = [
+    ("check_safety", {"text": "why do my legs twitch after running"}),
+    ("check_safety", {"text": "my calf keeps twitching and now it feels weak", "body_part": "calf"}),
+    ("check_safety", {"text": "I think I'm having a heart attack"}),
+    ("check_safety", {"text": "my whole left side just went kinda numb"}),
+    ("check_safety", {"text": "could this be ALS", "locale": "en-GB"}),
+    ("check_safety", {"text": "my baby's leg is twitching", "person": "baby"}),
+    ("answer_topic", {"topic": "why"}),
+    ("answer_topic", {"topic": "prevent", "length": "long", "locale": "en-AU"}),
+    ("list_topics", {}),
+]
+"""What the load run asks the add-on: mostly the safety check, which Alexa+ calls first."""
+MCP_HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+
+
+def mcp_requests() -> list[tuple[bytes, dict[str, str]]]:
+    """Each of MCP_CALLS as a JSON-RPC tools/call (stateless: no initialize needed)."""
+    return [
+        (json.dumps({"jsonrpc": "2.0", "id": index, "method": "tools/call",
+                     "params": {"name": name, "arguments": arguments}}).encode(), MCP_HEADERS)
+        for index, (name, arguments) in enumerate(MCP_CALLS, 1)
+    ]  # fmt: skip
+
+
+def mcp_runs(
+    seconds: int, connections: int, warm_up: int = 2, rounds: int = 1
+) -> dict[str, list[dict[str, float]]]:
+    """The add-on's tools/call (`python -m addon`: one uvicorn process, auth off on loopback) and,
+    side by side, the skill's signed POST / (gunicorn, one worker), `rounds` times in turn."""
+    results: dict[str, list[dict[str, float]]] = {"add-on, tools/call": [], "skill, POST / (verified)": []}
+    with tempfile.TemporaryDirectory() as folder:
+        mcp_script, skill_script = Path(folder) / "mcp.lua", Path(folder) / "signed.lua"
+        mcp_script.write_text(lua_script(mcp_requests(), "/mcp"))
+        for _ in range(rounds):
+            env = environment(PORT=str(free_port()))
+            with serving([sys.executable, "-m", "addon"], env, Path(folder) / "addon.log") as port:
+                wrk(port, warm_up, connections, mcp_script)
+                results["add-on, tools/call"].append(wrk(port, seconds, connections, mcp_script))
+            signed = [(body := body_of(event), signed_headers(body)) for event in conversation_events()]
+            skill_script.write_text(signed_script(signed))
+            with gunicorn_with_test_pki(Path(folder)) as port:
+                wrk(port, warm_up, connections, skill_script)
+                results["skill, POST / (verified)"].append(wrk(port, seconds, connections, skill_script))
     return results
 
 

@@ -10,26 +10,36 @@ from harness.certs import CHAIN_URL
 
 WRK_SCRIPT = """
 local bodies = {{ {bodies} }}
-local signatures = {{ {signatures} }}
+local headers = {{ {headers} }}
 local i = 0
 request = function()
   i = i % #bodies + 1
-  return wrk.format("POST", "/", {{
-    ["Content-Type"] = "application/json",
-    ["SignatureCertChainUrl"] = "{url}",
-    ["Signature-256"] = signatures[i],
-  }}, bodies[i])
+  return wrk.format("POST", "{path}", headers[i], bodies[i])
 end
 """
 
 
-def signed_script(signed: list[tuple[bytes, dict[str, str]]]) -> str:
-    """The Lua script that cycles through these signed requests (body, headers)."""
+def lua_script(requests: list[tuple[bytes, dict[str, str]]], path: str = "/") -> str:
+    """The Lua script that POSTs these requests (body, headers) to `path`, in turn."""
     return WRK_SCRIPT.format(
-        bodies=", ".join(f"[==[{body.decode()}]==]" for body, _ in signed),
-        signatures=", ".join(f'"{headers["Signature-256"]}"' for _, headers in signed),
-        url=CHAIN_URL,
+        bodies=", ".join(f"[==[{body.decode()}]==]" for body, _ in requests),
+        headers=", ".join(
+            "{ " + ", ".join(f'["{name}"] = "{value}"' for name, value in headers.items()) + " }"
+            for _, headers in requests
+        ),
+        path=path,
     )
+
+
+def signed_script(signed: list[tuple[bytes, dict[str, str]]]) -> str:
+    """The script that cycles through these signed Alexa requests (body, signature headers)."""
+    return lua_script(
+        [
+            (body, {"Content-Type": "application/json", "SignatureCertChainUrl": CHAIN_URL,
+                    "Signature-256": headers["Signature-256"]})
+            for body, headers in signed
+        ]
+    )  # fmt: skip
 
 
 def to_ms(text: str) -> float:

@@ -2,7 +2,9 @@
 `chat` and `ask` talk to it offline (devtools/console/chat.py); `lint` checks the interaction
 models and manifest; `evaluate` scores understanding on the labelled corpus offline; `package` builds
 what the ASK CLI, Alexa-hosted skills and the consoles take; `replay` and `score-alexa` run the
-labelled corpus through the real Alexa (devtools/understanding/real_alexa.py)."""
+labelled corpus through the real Alexa (devtools/understanding/real_alexa.py); `profile` does it
+without a deployed skill, through SMAPI's utterance profiler, and `conflicts` lists Amazon's
+utterance conflicts (devtools/understanding/profile.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import os
 from pathlib import Path
 
 from devtools.console import chat
-from devtools.understanding import real_alexa
+from devtools.understanding import profile, real_alexa
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     chat.add_commands(commands)
     real_alexa.add_commands(commands)
+    profile.add_commands(commands)
     lint_command = commands.add_parser("lint", help="check the interaction models and the manifest offline")
     lint_command.add_argument(
         "--skill-package", type=Path, help="a built skill package (default: our models and manifest)"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from responses.content import load
+from responses.content import _load
 from skill import entry
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    load.cache_clear()
+    _load.cache_clear()
     entry.SKILL = entry.build_skill(entry.WORDINGS)

@@ -97,11 +97,12 @@ class _KeepUnknown(Dict[str, str]):
         return "{" + key + "}"
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` over `base`: tables merge key by key, anything else (lists too) replaces."""
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+            merged[key] = merge(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -133,11 +134,16 @@ def _topic(key: str, raw: Mapping[str, Any]) -> Topic:
     return Topic(key=key, offer=offer, **fields)
 
 
-@lru_cache(maxsize=None)
 def load(locale: str) -> Content:
     """Content for a request locale (unknown locales get US English), parsed once per process."""
-    locale = supported_locale(locale)
-    raw = _merge(_read(BASE_LANGUAGE), _read(locale))
+    return _load(supported_locale(locale))
+
+
+@lru_cache(maxsize=None)
+def _load(locale: str) -> Content:
+    """One Content per supported locale: the cache is keyed by what `supported_locale` returns,
+    so made-up locales share US English's entry."""
+    raw = merge(_read(BASE_LANGUAGE), _read(locale))
     data = _fill(raw, _KeepUnknown(raw["locale"]))
     return Content(
         locale=locale,

@@ -60,7 +60,7 @@ class Guide:
         wording = self._wording(conversation, topic)
         conversation.heard = [*conversation.heard, topic.key][-MAX_HISTORY:]
         conversation.expanded = False
-        return self._topic_reply(conversation, topic, self._with_red_flag(topic, wording))
+        return self._topic_reply(conversation, topic, self.with_red_flag(topic, wording))
 
     def more(self, conversation: Conversation) -> Reply:
         """The longer version of the last answer, topic or safety line (once; after that, say
@@ -73,7 +73,7 @@ class Guide:
         if conversation.expanded:
             return self._topic_reply(conversation, topic, self.content.line("nothing_more"))
         conversation.expanded = True
-        return self._topic_reply(conversation, topic, self._with_red_flag(topic, topic.more))
+        return self._topic_reply(conversation, topic, self.with_red_flag(topic, topic.more))
 
     # Safety (docs/safety.md): no reassurance, no tips, the right professional ---------------------
 
@@ -125,7 +125,7 @@ class Guide:
     def after_concern(self, conversation: Conversation) -> Reply:
         """A question whose answer would reassure, after a concern: the concern again, never "it
         will pass"."""
-        text = f"{self.content.safety['after']} {self._concern_line(conversation)}"
+        text = f"{self.content.safety['after']} {self.concern_line(conversation)}"
         return self._concern_reply(conversation, text)
 
     # Conversation moves ------------------------------------------------------------------------
@@ -240,7 +240,7 @@ class Guide:
         )
         return self._answered(conversation, reply)
 
-    def _with_red_flag(self, topic: Topic, text: str) -> str:
+    def with_red_flag(self, topic: Topic, text: str) -> str:
         """A reassuring answer never stands alone: the article's rule for when to see a doctor
         follows it, on the card too."""
         return f"{text} {self.content.line('red_flag')}" if topic.kind == REASSURANCE else text
@@ -284,9 +284,9 @@ class Guide:
     def _raise(self, conversation: Conversation, concern: str, value: str | None = None) -> Reply:
         """Say a safety line and remember it for the rest of the session."""
         conversation.concern, conversation.concern_value = concern, value
-        return self._concern_reply(conversation, self._concern_line(conversation))
+        return self._concern_reply(conversation, self.concern_line(conversation))
 
-    def _concern_line(self, conversation: Conversation) -> str:
+    def concern_line(self, conversation: Conversation) -> str:
         """The session's safety line, with the warning sign or person it named."""
         concern, value = conversation.concern or "worry", conversation.concern_value
         text = self.content.safety[concern]

@@ -2,7 +2,7 @@
 
 Start it with `make serve`, i.e. `gunicorn --config python:skill.gunicorn_conf`. TLS is not
 terminated here: put the service behind a load balancer, reverse proxy or tunnel that holds the
-certificate Alexa connects to on port 443. The README lists every variable with its default.
+certificate Alexa connects to on port 443. docs/web-service.md lists every variable with its default.
 """
 
 from __future__ import annotations

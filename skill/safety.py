@@ -20,6 +20,7 @@ replaces for the rest of that session (responses.Guide reads it).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -107,20 +108,30 @@ class Found:
 
 def concern_of(handler_input: HandlerInput) -> Found | None:
     """The most urgent concern in an IntentRequest, or None when there is none."""
+    slots = (*SLOT_CONCERNS, *PAIRED_SLOTS)
+    ids = {slot: resolved_id(handler_input, slot) for slot in slots}
+    unmatched = {slot for slot in SLOT_CONCERNS if ids[slot] is None and heard(handler_input, slot)}
+    found = {slot: (value,) if value is not None else () for slot, value in ids.items()}
+    return most_urgent(intent_name(handler_input), found, unmatched)
+
+
+def most_urgent(
+    intent: str | None, ids: Mapping[str, Collection[str]], unmatched: Collection[str] = ()
+) -> Found | None:
+    """The most urgent concern raised by an intent (None: no intent, as in free text), the resolved
+    ids of each slot (any number per slot), and the slots heard with words matching none of their
+    type's values; None when there is none."""
     found: list[Found] = []
-    ids = {slot: resolved_id(handler_input, slot) for slot in (*SLOT_CONCERNS, *PAIRED_SLOTS)}
     for slot, table in SLOT_CONCERNS.items():
-        value = ids[slot]
-        if value is not None:
+        for value in ids.get(slot, ()):
             concern = table.get(value, table.get(ANY))
-        else:
-            concern = table.get(UNMATCHED) if heard(handler_input, slot) else None
-        if concern is not None:
-            found.append(Found(concern, slot, value))
-    intent = intent_name(handler_input)
+            if concern is not None:
+                found.append(Found(concern, slot, value))
+        if slot in unmatched and UNMATCHED in table:
+            found.append(Found(table[UNMATCHED], slot))
     if intent in INTENT_CONCERNS and all(item.concern is not Concern.UNCLEAR for item in found):
         found.append(Found(INTENT_CONCERNS[intent]))
     for pairs, concern in PAIRED_CONCERNS.items():
-        if all(ids[slot] == value for slot, value in pairs):
+        if all(value in ids.get(slot, ()) for slot, value in pairs):
             found.append(Found(concern, *pairs[0]))
     return min(found, key=lambda item: (item.concern, item.value is None), default=None)

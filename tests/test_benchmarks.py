@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import shutil
 import statistics
 
 import pytest
 
+from addon.server import build_server
 from benchmarks import measure, report
 from responses import load
 
@@ -70,6 +73,26 @@ def test_http_runs_answer_every_signed_request() -> None:
     assert set(runs) == {"ours, verified", "ours, unverified", "bare Flask JSON echo"}
     for name, results in runs.items():
         assert len(results) == 1 and results[0]["requests"] > 0 and results[0]["errors"] == 0, name
+
+
+@needs_wrk
+def test_mcp_runs_answer_every_tool_call_beside_the_skill() -> None:
+    runs = measure.mcp_runs(seconds=1, connections=4, warm_up=1)
+    assert set(runs) == {"add-on, tools/call", "skill, POST / (verified)"}
+    for name, results in runs.items():
+        assert len(results) == 1 and results[0]["requests"] > 0 and results[0]["errors"] == 0, name
+
+
+def test_every_load_call_is_a_tool_the_add_on_has() -> None:
+    """What the load run asks is answered, not refused: each body is a tools/call the server
+    answers without an error."""
+    server = build_server()
+    names = {tool.name for tool in asyncio.run(server.list_tools())}
+    for body, _ in measure.mcp_requests():
+        call = json.loads(body)["params"]
+        assert call["name"] in names
+        result = asyncio.run(server.call_tool(call["name"], call["arguments"]))
+        assert not getattr(result, "is_error", False), call
 
 
 @needs_espeak

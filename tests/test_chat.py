@@ -126,6 +126,39 @@ def test_ask_prints_only_the_answer(capsys: pytest.CaptureFixture[str]) -> None:
     assert any(summary in answer for summary in summaries("why"))
 
 
+REPO = Path(__file__).resolve().parent.parent
+MAKE_VARIABLES = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "Q")
+"""What a make running these tests would pass on; a reader's shell has none of them."""
+
+
+def make_ask(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """`make ask ...` as a reader types it, with this interpreter and without (re)building .venv/."""
+    env = {name: value for name, value in os.environ.items() if name not in MAKE_VARIABLES}
+    command = ["make", "-o", ".venv/.installed-stamp", "ask", f"PY={sys.executable}", *arguments]
+    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_make_ask_prints_the_answer_and_nothing_else() -> None:
+    done = make_ask("Q=why do my legs twitch")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1, "make echoes no command"
+    assert any(summary in done.stdout for summary in summaries("why"))
+
+
+def test_make_ask_takes_quotes_in_the_question_as_words() -> None:
+    done = make_ask("""Q=why don't my legs "twitch" """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1
+
+
+@pytest.mark.parametrize("arguments", [(), ("Q=",), ("Q=  ",)], ids=["no Q", "empty Q", "blank Q"])
+def test_make_ask_without_a_question_prints_usage_and_exits_2(arguments: tuple[str, ...]) -> None:
+    done = make_ask(*arguments)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert 'usage: make ask Q="why do my legs twitch"' in done.stderr
+
+
 def test_ask_speaks_the_locale(capsys: pytest.CaptureFixture[str]) -> None:
     main(["ask", "--locale", "en-GB", "when should I see a doctor"])
     answer = capsys.readouterr().out

@@ -96,6 +96,22 @@ def test_session_state_survives_turns_so_yes_takes_the_offer(client: FlaskClient
     assert said(third["turn"], "how_long"), "yes took the offer made by the answer before"
 
 
+def test_each_turn_says_whether_it_opened_a_session(client: FlaskClient) -> None:
+    first = say(client, "why do my legs twitch")
+    key = first["session"]
+    ended = say(client, "stop", key)["turn"]
+    again = say(client, "tell me more", key)["turn"]
+    assert first["turn"]["new_session"] is True
+    assert ended["new_session"] is False
+    assert ended["ended"] is True
+    assert again["new_session"] is True, "the skill ended the last session, so this one is new"
+    assert again["request"]["session"]["new"] is True
+
+
+def test_a_turn_with_nothing_heard_has_no_slots(client: FlaskClient) -> None:
+    assert say(client, "help")["turn"]["slots"] == []
+
+
 def test_without_a_session_key_a_yes_starts_afresh(client: FlaskClient) -> None:
     say(client, "why do my legs twitch")
     turn = say(client, "yes")["turn"]

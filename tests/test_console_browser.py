@@ -81,6 +81,8 @@ def test_typed_question_shows_speech_intent_slots_and_the_session_survives(page:
     say(page, "Why do my legs twitch after running?", "WhyTwitching")
     speech = str(page.text_content("#speech"))
     assert any(summary in speech for summary in CONTENT.topics["why"].summary)
+    assert page.is_visible("#slot-table")
+    assert page.is_hidden("#no-slots")
     slots = str(page.text_content("#slots"))
     for shown in ("BodyPart", "legs", "LEGS", "Activity", "running", "ER_SUCCESS_MATCH"):
         assert shown in slots
@@ -110,6 +112,29 @@ def test_example_picker_screen_toggle_and_new_session(page: Page) -> None:
     expect(page.locator("#log")).to_contain_text("(new session)")
     say(page, "help", "AMAZON.HelpIntent")
     assert '"new": true' in request_json(page)
+    assert notes(page) == ["(new session)"], "the button's marker, not a second one for the turn"
+
+
+def notes(page: Page) -> list[str]:
+    return page.locator("#log li.note").all_text_contents()
+
+
+def test_a_turn_that_opens_a_new_session_is_marked_in_the_conversation(page: Page) -> None:
+    say(page, "why do my legs twitch", "WhyTwitching")
+    assert notes(page) == [], "the first turn opens the page's session: no marker"
+    say(page, "stop", "AMAZON.StopIntent")
+    assert notes(page) == ["(session ended)"]
+    say(page, "tell me more", "TellMeMore")
+    expect(page.locator("#log li.note")).to_have_text(["(session ended)", "(new session)"])
+    log = page.locator("#log li").all_text_contents()
+    assert log.index("(new session)") == log.index("You: tell me more") + 1
+
+
+def test_no_slot_table_when_nothing_was_heard(page: Page) -> None:
+    assert page.is_hidden("#slot-table"), "before any turn"
+    say(page, "help", "AMAZON.HelpIntent")
+    assert page.is_hidden("#slot-table")
+    assert page.is_visible("#no-slots")
 
 
 def test_locale_picker_answers_in_that_locale(page: Page) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.alexa.model import load_model
 from devtools.alexa.simulator import Simulator
+from interaction_model import load_model
 from responses import SUPPORTED_LOCALES, load
 from skill.render import APL_TOKEN, apl_document
 from skill.safety import SLOT_CONCERNS

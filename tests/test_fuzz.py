@@ -22,9 +22,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from devtools.alexa.model import load_model
 from devtools.alexa.simulator import Simulator
 from harness.signing import body_of, envelope, make_app, post, signed_headers
+from interaction_model import load_model
 from responses import Conversation, Guide, load
 from skill.lambda_function import lambda_handler
 from skill.safety import REPLACED

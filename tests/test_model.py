@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import tomllib
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from devtools.alexa.model import MODEL_DIR, load_model
-from responses import SUPPORTED_LOCALES, load
+import interaction_model
+from interaction_model import LOCALES, load_model
+from responses import SUPPORTED_LOCALES, content, load
 from skill.handlers.moves import INTENT_MOVES
 from skill.handlers.topics import INTENT_TOPICS, SLOT_TOPICS
 from skill.safety import ANY, INTENT_CONCERNS, SLOT_CONCERNS, UNMATCHED, Concern
@@ -101,9 +105,52 @@ def test_slot_values_and_synonyms_are_unique_within_each_type() -> None:
         assert len({value.id for value in values}) == len(values)
 
 
-@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
-def test_each_english_locale_has_its_model_generated_from_en_us(locale: str) -> None:
-    """en-US.json is the source; the other locales are the same model (English is English to
-    Alexa's recogniser), kept as files because the console and `ask deploy` want one per locale."""
-    path = MODEL_DIR / f"{locale}.json"
-    assert json.loads(path.read_text()) == json.loads((MODEL_DIR / "en-US.json").read_text())
+FIXTURE = Path(__file__).parent / "fixtures" / "interaction_model"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_locale_builds_todays_model_byte_for_byte(locale: str) -> None:
+    """The TOML sources build the JSON that was committed by hand before them. No locale has an
+    overlay that changes its model, so every locale is en-US's: when one does on purpose, give it
+    a fixture of its own."""
+    built = json.dumps(interaction_model.build(locale), indent=2) + "\n"
+    assert built == (FIXTURE / "en-US.json").read_text(encoding="utf-8")
+
+
+def test_language_toml_lists_every_intent_and_type_file_once() -> None:
+    language = tomllib.loads((interaction_model.SOURCE_DIR / "language.toml").read_text(encoding="utf-8"))
+    for folder in ("intents", "types"):
+        files = sorted(path.stem for path in (interaction_model.SOURCE_DIR / folder).glob("*.toml"))
+        assert sorted(language[folder]) == files, folder
+        assert len(set(language[folder])) == len(language[folder]), folder
+
+
+def test_a_locale_overlay_overrides_single_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """locales/<locale>.toml merges over the en-US source as responses' locale files do."""
+    shutil.copytree(interaction_model.SOURCE_DIR, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "locales").mkdir()
+    (tmp_path / "locales" / "en-GB.toml").write_text(
+        'invocation_name = "muscle twitch helper"\n[intents.TellMeMore]\nsamples = ["go on then"]\n'
+    )
+    monkeypatch.setattr(interaction_model, "SOURCE_DIR", tmp_path)
+    gb = interaction_model.build("en-GB")["interactionModel"]["languageModel"]
+    us = interaction_model.build("en-US")["interactionModel"]["languageModel"]
+    assert gb["invocationName"] == "muscle twitch helper"
+    assert [i for i in gb["intents"] if i["name"] == "TellMeMore"] == [
+        {"name": "TellMeMore", "slots": [], "samples": ["go on then"]}
+    ]
+    others = [i for i in gb["intents"] if i["name"] != "TellMeMore"]
+    assert others == [i for i in us["intents"] if i["name"] != "TellMeMore"]
+    assert gb["types"] == us["types"]
+
+
+def test_made_up_locales_share_the_real_locales_cache_entries() -> None:
+    """load_model and responses.load normalise the locale before their caches: 1,000 made-up
+    locales (unknown, or ours in another case) add no entries beyond one per real locale."""
+    made_up = [f"x{n}-{n}" for n in range(993)] + [locale.lower() for locale in LOCALES] + ["", " en-GB "]
+    for locale in made_up:
+        assert interaction_model.load_model(locale).locale in LOCALES
+        assert load(locale).locale in LOCALES
+    assert interaction_model._model.cache_info().currsize <= len(LOCALES)
+    assert content._load.cache_info().currsize <= len(LOCALES)
+    assert interaction_model.load_model("x1-1") is interaction_model.load_model("en-US")

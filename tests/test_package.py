@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import interaction_model
 from devtools.console import Console
 from devtools.release.lint import lint_manifest, lint_project, read_models
 from devtools.release.package import (
@@ -27,6 +28,7 @@ from devtools.release.package import (
     LAMBDA_PYTHON,
     LAMBDA_RUNTIME,
     LAMBDA_ZIP,
+    REPO,
     package,
     skill_package,
 )
@@ -90,8 +92,9 @@ def test_skill_package_has_manifest_models_and_icons_and_no_endpoint(build: Path
     root = build / "skill-package"
     manifest = json.loads((root / "skill.json").read_text())
     models = read_models(root / "interactionModels" / "custom")
+    assert models == {locale: interaction_model.build(locale) for locale in interaction_model.LOCALES}
     assert sorted(models) == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
-    assert lint_project(root / "interactionModels" / "custom", root / "skill.json") == []
+    assert lint_project(models, root / "skill.json") == []
     assert "endpoint" not in manifest["manifest"]["apis"]["custom"], "no made-up function"
     for info in manifest["manifest"]["publishingInformation"]["locales"].values():
         for icon in (info["smallIconUri"], info["largeIconUri"]):
@@ -143,6 +146,14 @@ def test_lambda_zip_holds_only_what_runs(build: Path) -> None:
     tools = ("skill/web.py", "skill/verify.py", "skill/gunicorn_conf.py", "devtools/")
     for absent in tools:
         assert not any(name.startswith(absent) for name in names)
+    ours = {name for name in names if name.split("/")[0] in ("skill", "responses")}
+    shipped = {
+        path.relative_to(REPO).as_posix()
+        for package in ("skill", "responses")
+        for path in (REPO / package).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert ours == shipped - set(tools), "skill/ and responses/ whole, but the web service's modules"
     assert not any("__pycache__" in name for name in names)
 
 

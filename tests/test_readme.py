@@ -1,10 +1,10 @@
-"""The README works as written: every command in its code blocks runs, on a fresh clone, exactly
-as printed, unless it needs an Amazon account, a real Alexa run, minutes of time or is the test
+"""The README and docs/ work as written: every command in their code blocks runs, on a fresh
+clone, exactly as printed, unless it needs an Amazon account, a real Alexa run, minutes of time or is the test
 run itself; those are listed below with the reason, and a command that is in neither list fails.
 
 The clone gets a virtualenv of its own whose packages are this project's (a .pth line to ours),
 so nothing is downloaded for it except what the commands themselves fetch (`make package`: PyPI).
-Servers (`make run`, `make serve`) are started as written, asked for /health, and stopped; a
+Servers (`make run`, `make serve`, `make mcp`) are started as written, asked for /health, and stopped; a
 command that talks to one (the curl recipe) runs while the server before it in its block is up,
 after the commands between them. Each server gets a free port (PORT, which both honour, and the
 README's address rewritten to it), so a `make run` left up elsewhere changes nothing.
@@ -34,8 +34,10 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
+DOCUMENTS = (README, *sorted((REPO / "docs").glob("*.md")))
+"""Where the commands are: the README first, then every page of docs/."""
 COMMAND = re.compile(r"^(?:[A-Z_]+=\S+ )*(?:make|\.venv/bin/|mkdir|curl|git|ask|npm|cp|cd)\b")
-SERVER = re.compile(r"\bmake (?:run|serve)\b")
+SERVER = re.compile(r"\bmake (?:run|serve|mcp)\b")
 ADDRESS = "http://127.0.0.1:8080/"
 TYPED = "open muscle twitch guide\nhelp\n/quit\n"
 TOOLS = ("gunicorn", "ruff", "mypy")
@@ -43,10 +45,11 @@ TOOLS = ("gunicorn", "ruff", "mypy")
 NOT_RUN = {
     "git clone <this repository> muscle-twitch-guide && cd muscle-twitch-guide": "this test is that clone",
     "make test": "this test runs inside make test",
+    "make test NO_APT=1": "this test runs inside make test",
     "make check": "make test runs it before this test",
     "make bench": "several minutes; docs/benchmarks.md is its own job",
     "make fuzz": "random exploration for many minutes; make test runs the fixed profile",
-    "make mutate": "about 12 minutes; docs/mutation.md is its own job",
+    "make mutate": "many minutes; docs/mutation.md is its own job",
     "npm install -g ask-cli && ask configure": "signs in to an Amazon developer account",
     "ask new": "needs an Amazon developer account",
     "cp -r build/lambda <the cloned folder>/": "needs a hosted skill's repository",
@@ -61,8 +64,16 @@ NOT_RUN = {
         "talks to the real Alexa"
     ),
     ".venv/bin/python -m devtools score-alexa build/replay/*.skill-io.json": "needs a saved real-Alexa run",
+    "ask configure": "signs in to an Amazon developer account",
+    (
+        ".venv/bin/python -m devtools profile --skill-id amzn1.ask.skill.your-id"
+        " --write build/profile/report.md"
+    ): "asks the real Alexa's profileNlu: needs an Amazon developer account",
+    ".venv/bin/python -m devtools conflicts --skill-id amzn1.ask.skill.your-id": (
+        "asks Amazon's conflict report: needs an Amazon developer account"
+    ),
 }
-"""README commands this test does not run, and why."""
+"""Commands of the README and docs/ that this test does not run, and why."""
 
 
 @dataclass(frozen=True)
@@ -72,11 +83,11 @@ class Command:
     """The earlier commands of its code block."""
 
 
-def readme_commands(text: str) -> list[Command]:
-    """The commands in the README's indented code blocks, comments dropped, each once."""
+def readme_commands(*texts: str) -> list[Command]:
+    """The commands in the documents' indented code blocks, comments dropped, each once."""
     commands: list[Command] = []
     block: list[str] = []
-    for line in text.splitlines():
+    for line in "\n\n".join(texts).splitlines():
         if not line.startswith("    "):
             if line.strip():
                 block = []
@@ -92,7 +103,7 @@ def readme_commands(text: str) -> list[Command]:
     return commands
 
 
-COMMANDS = readme_commands(README.read_text(encoding="utf-8"))
+COMMANDS = readme_commands(*(document.read_text(encoding="utf-8") for document in DOCUMENTS))
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +117,7 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (purelib / "borrowed.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     for tool in TOOLS:  # what the Makefile runs from .venv/bin besides python
         (folder / ".venv" / "bin" / tool).symlink_to(Path(sys.executable).parent / tool)
-    for stamp in (".installed-stamp", ".test-installed-stamp"):
+    for stamp in (".installed-stamp", ".test-installed-stamp", ".mcp-installed-stamp"):
         (folder / ".venv" / stamp).touch()  # newer than the clone's pyproject.toml: make installs nothing
     return folder
 
@@ -172,16 +183,17 @@ def serving(command: str, folder: Path) -> Iterator[int]:
 
 
 def test_every_readme_command_is_run_here_or_skipped_for_a_reason() -> None:
+    readme = {command.text for command in readme_commands(README.read_text(encoding="utf-8"))}
+    assert {"make run", "make chat", 'make ask Q="why do my legs twitch"', "make package"} <= readme
     texts = {command.text for command in COMMANDS}
-    assert {"make run", "make chat", 'make ask Q="why do my legs twitch"', "make package"} <= texts
-    assert set(NOT_RUN) <= texts, "a skipped command is no longer in the README"
+    assert set(NOT_RUN) <= texts, "a skipped command is no longer in the README or docs/"
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[command.text[:60] for command in COMMANDS])
 def test_readme_command_works_as_written(command: Command, clone: Path) -> None:
     if command.text in NOT_RUN:
         pytest.skip(NOT_RUN[command.text])
-    if "skill replay" in command.text and not any((clone / "tests" / "corpus").glob("*.tsv")):
+    if "devtools replay" in command.text and not any((clone / "tests" / "corpus").glob("*.tsv")):
         pytest.skip("tests/corpus/ has no corpus in this checkout")
     if SERVER.search(command.text):
         server, steps = command.text, []

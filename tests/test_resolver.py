@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 
-from devtools.alexa.model import load_model
+from devtools.alexa import resolver as resolver_module
 from devtools.alexa.resolver import FALLBACK, Match, resolver_for
 from devtools.alexa.simulator import Simulator, UnknownToModel
 from devtools.console import LOCALES, Console
+from interaction_model import load_model
 from tests.conftest import invoke_checked
 
 pytestmark = pytest.mark.slow
@@ -456,3 +457,10 @@ def test_a_value_before_the_clitic_s_is_heard() -> None:
 def test_hesitations_inside_a_sentence_are_heard_past() -> None:
     match = resolver_for("en-US").resolve("is stretching um kinda bad for my muscles")
     assert match.intent == "StretchingTears", match
+
+
+def test_made_up_locales_share_en_us_resolver() -> None:
+    """The cache is keyed by the supported locale, not the raw string."""
+    for n in range(1000):
+        assert resolver_for(f"x{n}-{n}") is resolver_for("en-US")
+    assert resolver_module._resolver.cache_info().currsize <= len(LOCALES)

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from devtools.alexa.model import load_model
 from devtools.alexa.simulator import Simulator
 from devtools.console import Console
 from devtools.understanding.evaluate import kind_of
+from interaction_model import load_model
 from responses import SUPPORTED_LOCALES, load
 from skill.handlers.topics import INTENT_TOPICS
 from skill.safety import SLOT_CONCERNS, Concern

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from devtools.alexa.model import load_model
 from devtools.console import Console
 from devtools.understanding.corpus import CORPORA, SAFETY_CLASSES, SPLITS, read_corpora
 from devtools.understanding.evaluate import Outcome, columns, evaluate, report
+from interaction_model import load_model
 from responses import SUPPORTED_LOCALES, load
 from responses.content import Content
 from skill.handlers import base

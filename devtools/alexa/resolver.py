@@ -10,9 +10,10 @@ no pattern matches as a whole goes to the sample sharing its most telling words 
 (TF-IDF over the samples, slot values standing as their types), provided it names a value of
 ours; failing that, to a sample without slots said whole at its start or end; and values said
 anywhere in the line fill the matched intent's empty slots, as Alexa's slot tagging does.
-Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Each slot's value carries the id
-of the entity found for it (`Match.ids`, None for words outside the type, which reach the skill
-as ER_SUCCESS_NO_MATCH), and the simulator puts those in the request as they are.
+Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Which words name which slot
+value is interaction_model/vocabulary.py's, shared with the Alexa+ add-on. Each slot's value
+carries the id of the entity found for it (`Match.ids`, None for words outside the type, which
+reach the skill as ER_SUCCESS_NO_MATCH), and the simulator puts those in the request as they are.
 
 The model's samples decide every intent of ours. Alexa's built-in intents come with phrasings of
 their own, so the model declares AMAZON.YesIntent, HelpIntent and the rest without samples, or
@@ -33,7 +34,9 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from devtools.alexa.model import InteractionModel, load_model
+from interaction_model import InteractionModel, load_model
+from interaction_model.vocabulary import VALUE_SCORE, Span, Vocabulary, normalize
+from responses import supported_locale
 
 FALLBACK = "AMAZON.FallbackIntent"
 """What Alexa sends a skill for words that are none of its intents."""
@@ -41,18 +44,9 @@ RESOLVED_CACHE = 4096
 """How many typed lines each resolver remembers the meaning of: more than the evaluation says
 to one locale (at most 333 corpus rows, each heard twice, and the launch line), so it never
 resolves a line again, yet bounded, so a long console session cannot grow it without end."""
-VALUES_CACHE = 65536
-"""How many (slot type, words) pairs each resolver remembers the value of: the corpora's lines
-make about 40,000, and the bound keeps a long console session from growing it without end."""
 MIN_SCORE = 78.0
 """Below this similarity (0-100) to every sample, the words are not one of ours: Fallback.
 Chosen on the paraphrase and near-miss table in tests/test_resolver.py."""
-VALUE_SCORE = 85.0
-"""How close (fuzz.ratio, 0-100) a heard word must be to a slot value or synonym to count as that
-value: a letter dropped or doubled in a longer word passes ("dehydraton" 95, "cafeine" 93), a
-different word of like letters does not ("toffee" for "coffee" 83, "mussel" for "muscle" 67)."""
-MIN_FUZZY_VALUE = 5
-"""Shorter words must match a value exactly: "eat" is not "heat"."""
 NEAREST_SCORE = 35.0
 """When no sample is close as a whole line (run-on speech, words in another order), the sample
 sharing the most telling words and slot types wins if its cosine similarity (0-100) reaches
@@ -256,8 +250,7 @@ class Match:
     request: RequestType
     intent: str | None = None
     slots: dict[str, str] = field(default_factory=dict)
-    """Slot name -> the words heard for it: the model's spelling of the value found, or the words
-    as said when they are none of the slot type's."""
+    """Slot name -> the words heard for it (entity resolution happens in the simulator)."""
     score: float = 100.0
     """Similarity (0-100) to `sample`; 100 is word for word."""
     sample: str | None = None
@@ -268,17 +261,6 @@ class Match:
     """Slot name -> the id of the value the resolver found for it, None when its words are none
     of the type's: Alexa's entity resolution (ER_SUCCESS_MATCH or ER_SUCCESS_NO_MATCH), which
     the simulator puts in the request as it is."""
-
-
-def normalize(text: str) -> str:
-    """Lower case, punctuation as spaces, apostrophes kept inside words, single spaces, and the
-    clitic "'s" a word of its own ("my calf's twitching" names "calf"), as language
-    understanding tokenizes English."""
-    text = text.lower().replace("\u2019", "'")
-    text = re.sub(r"[^a-z0-9']+", " ", text)
-    text = re.sub(r"(?<![a-z])'(?!s\b)|'(?![a-z])", " ", text)
-    text = re.sub(r"(?<=[a-z])'s\b", " 's", text)
-    return " ".join(text.split())
 
 
 def _heard(text: str) -> str:
@@ -301,17 +283,6 @@ class _Pattern:
     """The slot type of each slot, in order: patterns with the same types mark a line alike."""
     literal: int
     """How many characters of the sample are words rather than slots (more is more specific)."""
-
-
-@dataclass(frozen=True)
-class _Span:
-    start: int
-    end: int
-    """Word positions [start, end) in the utterance."""
-    value: str
-    score: float
-    length: int
-    """Characters of the line it covers."""
 
 
 @dataclass(frozen=True)
@@ -343,21 +314,10 @@ class Resolver:
     def __init__(self, model: InteractionModel) -> None:
         self.model = model
         self.invocation = normalize(model.invocation_name)
-        self.forms: dict[str, dict[str, str]] = {
-            type_name: {normalize(form): form for value in values for form in value.spoken_forms()}
-            for type_name, values in model.types.items()
-        }
+        self.vocabulary = Vocabulary(model.types)
+        """Which words name which slot value (interaction_model/vocabulary.py)."""
+        self.forms = self.vocabulary.forms
         """Slot type -> normalized spoken form -> the form as the model spells it."""
-        self.entities = {
-            type_name: {form: value.id for value in values for form in value.spoken_forms()}
-            for type_name, values in model.types.items()
-        }
-        """Slot type -> a spoken form as the model spells it -> the id of its value."""
-        self.longest = {
-            type_name: max((len(form.split()) for form in forms), default=0)
-            for type_name, forms in self.forms.items()
-        }
-        """Slot type -> the most words any of its forms has."""
         self.patterns = [
             self._pattern(intent.name, sample)
             for intent in model.intents.values()
@@ -374,12 +334,10 @@ class Resolver:
         self.idf = {term: math.log(len(documents) / count) + 1.0 for term, count in frequency.items()}
         """How telling each word or slot type is across all samples ("my" little, "breathe" much)."""
         self.vectors = [self._vector(terms) for terms in documents]
-        self._values = lru_cache(maxsize=VALUES_CACHE)(self._value_of)
-        """`_value`'s answers: every line is tried word run by word run against every type, and
-        the same few words ("my", "legs", "after running") recur in line after line."""
         self._resolved = lru_cache(maxsize=RESOLVED_CACHE)(self._resolve)
         """The same line always means the same: the evaluation and a console session say many
-        lines more than once ("open muscle twitch guide")."""
+        lines more than once ("open muscle twitch guide"), in other cases and punctuation too,
+        so lines are kept as heard."""
 
     def _pattern(self, intent: str, sample: str) -> _Pattern:
         parts = _SLOT.split(sample)
@@ -397,15 +355,22 @@ class Resolver:
     # The whole line ----------------------------------------------------------------------------
 
     def resolve(self, text: str) -> Match:
-        return self._resolved(text)
+        return self._resolved(_heard(text))
 
     def names_the_skill(self, text: str) -> bool:
         """Whether `text` is a launch or one-shot phrase (it names the skill), without resolving
         what it asks."""
         return self._invocation(_heard(text)) is not None
 
-    def _resolve(self, text: str) -> Match:
+    def said_to_skill(self, text: str) -> str:
+        """What `text` asks the skill itself, as Alexa hands it on: normalised, without the wake
+        word and, for a one-shot, without the launch phrase, invocation name and joining word
+        ("" for a launch phrase alone)."""
         line = _heard(text)
+        invoked = self._invocation(line)
+        return line if invoked is None else _without_connector(invoked[0])[-1]
+
+    def _resolve(self, line: str) -> Match:
         if line in EXIT_PHRASES:
             return Match("SessionEndedRequest", sample=line)
         invoked = self._invocation(line)
@@ -489,18 +454,18 @@ class Resolver:
                 slots[name] = span.value
                 taken[name] = set(line.split()[span.start : span.end])
         types = self.model.intents[match.intent].slots
-        ids = {name: self.entities[types[name]].get(words) for name, words in slots.items()}
+        ids = {name: self.vocabulary.ids[types[name]].get(normalize(words)) for name, words in slots.items()}
         return replace(match, slots=slots, ids=ids)
 
     def _said_elsewhere(
         self, line: str, name: str, type_name: str, taken: dict[str, set[str]], literal: set[str]
-    ) -> _Span | None:
+    ) -> Span | None:
         """The first value of `type_name` in `line` (exact and longest first) that can fill the
         slot `name`: telling enough on its own (`_telling`), not made only of the sample's own
         words (`literal`), and leaving the words the slots already hold (`taken`) alone or taking
         them in whole (`_takes_in`)."""
         words = line.split()
-        for span in self._spans(line, type_name):
+        for span in self.vocabulary.spans(line, type_name):
             said = words[span.start : span.end]
             heard = set(said)
             if _telling(span, said) and _takes_in(span, heard, name, taken) and not heard <= literal:
@@ -548,7 +513,9 @@ class Resolver:
         words = line.split()
         spans = {
             type_name: [
-                span for span in self._spans(line, type_name) if _telling(span, words[span.start : span.end])
+                span
+                for span in self.vocabulary.spans(line, type_name)
+                if _telling(span, words[span.start : span.end])
             ]
             for type_name in self.forms
         }
@@ -619,9 +586,9 @@ class Resolver:
         for name in pattern.slots:
             heard = found[name]
             type_name = self._slot_type(pattern, name)
-            value = self._value(type_name, heard)
+            value = self.vocabulary.value(type_name, heard)
             if value is None:
-                inner = next(iter(self._spans(heard, type_name)), None)
+                inner = next(iter(self.vocabulary.spans(heard, type_name)), None)
                 extra = len(heard.split()) - (inner.end - inner.start if inner else 0)
                 score -= WORD_PENALTY * extra + (0 if inner else UNRESOLVED_PENALTY)
                 value = inner.value if inner else None
@@ -633,38 +600,14 @@ class Resolver:
     def _slot_type(self, pattern: _Pattern, slot: str) -> str:
         return self.model.intents[pattern.intent].slots[slot]
 
-    def _value(self, type_name: str, heard: str) -> str | None:
-        """The model's spelling of the value `heard` names, or None if it is none of the type's."""
-        return self._values(type_name, heard)
-
-    def _value_of(self, type_name: str, heard: str) -> str | None:
-        forms = self.forms.get(type_name, {})
-        if heard in forms:
-            return forms[heard]
-        if len(heard) < MIN_FUZZY_VALUE:
-            return None
-        best = process.extractOne(heard, forms.keys(), scorer=fuzz.ratio, score_cutoff=VALUE_SCORE)
-        return forms[best[0]] if best else None
-
-    def _spans(self, line: str, type_name: str) -> list[_Span]:
-        """Every run of words that names a value of the type, exact and longest first."""
-        words, forms, longest = line.split(), self.forms[type_name], self.longest[type_name]
-        spans = [
-            _Span(start, start + size, value, 100.0 if heard in forms else VALUE_SCORE, len(heard))
-            for size in range(1, longest + 1)
-            for start in range(len(words) - size + 1)
-            if (value := self._value(type_name, heard := " ".join(words[start : start + size])))
-        ]
-        return sorted(spans, key=lambda span: (-span.score, span.start - span.end))
-
     def _fuzzy(self, line: str) -> _Candidate:
         """The pattern `line` is most like once each pattern's slot marks stand where the line
         names a value of the slot's type (the first of equals, in the model's order)."""
-        spans = {type_name: self._spans(line, type_name) for type_name in self.forms}
+        spans = {type_name: self.vocabulary.spans(line, type_name) for type_name in self.forms}
         a_value = _is_a_value(line, spans)
         """"cancer" is one of our values, not a misspelt "cancel": no built-in phrasing then."""
         scores = [0.0] * len(self.patterns)
-        taken: dict[tuple[str, ...], dict[int, _Span]] = {}
+        taken: dict[tuple[str, ...], dict[int, Span]] = {}
         for types, indices in self.by_types.items():
             heard, taken[types] = _marked(line, types, spans)
             templates = [self.patterns[index].template for index in indices]
@@ -687,10 +630,10 @@ def _first_best(candidates: list[_Candidate]) -> _Candidate:
     return max(candidates, key=lambda candidate: candidate.rank)
 
 
-def _marked(line: str, types: tuple[str, ...], spans: dict[str, list[_Span]]) -> tuple[str, dict[int, _Span]]:
+def _marked(line: str, types: tuple[str, ...], spans: dict[str, list[Span]]) -> tuple[str, dict[int, Span]]:
     """`line` with the first free value of each slot type in `types` replaced by that slot's
     mark, and the spans taken, by slot position."""
-    taken: dict[int, _Span] = {}
+    taken: dict[int, Span] = {}
     for index, type_name in enumerate(types):
         free = (
             span
@@ -706,7 +649,7 @@ def _marked(line: str, types: tuple[str, ...], spans: dict[str, list[_Span]]) ->
     return " ".join(words), taken
 
 
-def _is_a_value(line: str, spans: dict[str, list[_Span]]) -> bool:
+def _is_a_value(line: str, spans: dict[str, list[Span]]) -> bool:
     """Whether the whole line is, word for word, a value or synonym of one of the model's types."""
     size = len(line.split())
     return any(
@@ -714,14 +657,14 @@ def _is_a_value(line: str, spans: dict[str, list[_Span]]) -> bool:
     )
 
 
-def _telling(span: _Span, heard: list[str]) -> bool:
+def _telling(span: Span, heard: list[str]) -> bool:
     """Whether a value found in a line is evidence enough outside a matching sample: said
     exactly, or long enough that a near miss is a typo ("dehydraton"), not another word
     ("score" for "core")."""
     return span.score == 100.0 or len(" ".join(heard)) >= NEAREST_FUZZY_VALUE
 
 
-def _takes_in(span: _Span, heard: set[str], name: str, taken: dict[str, set[str]]) -> bool:
+def _takes_in(span: Span, heard: set[str], name: str, taken: dict[str, set[str]]) -> bool:
     """Whether the value `span` (its words `heard`) may fill the slot `name` given the words each
     slot already holds (`taken`): it shares no word with a slot, or, said exactly, it holds all of
     that slot's words and more ("dark urine" for "my pee is dark" takes in BodyPart "pee" and
@@ -734,11 +677,11 @@ def _takes_in(span: _Span, heard: set[str], name: str, taken: dict[str, set[str]
     )
 
 
-def _rank(span: _Span) -> tuple[float, int]:
+def _rank(span: Span) -> tuple[float, int]:
     """Which of the overlapping values a rambling line names counts (the nearest-sample match):
     the one that explains more of the line (its length, discounted when misspelt), so "chest
     pian" (a misspelt chest pain) beats the "chest" inside it. Filling a matched sample's slot
-    prefers the exact value instead (`Resolver._spans`)."""
+    prefers the exact value instead (`Vocabulary.spans`)."""
     return (-span.score * span.length, span.start - span.end)
 
 
@@ -804,7 +747,12 @@ def _leading_fillers(words: list[str], fillers: tuple[tuple[str, ...], ...]) -> 
     return count
 
 
-@cache
 def resolver_for(locale: str) -> Resolver:
-    """One resolver per locale per process: building the patterns reads the whole model."""
+    """One resolver per supported locale per process (a made-up locale gets en-US's): building
+    the patterns reads the whole model."""
+    return _resolver(supported_locale(locale))
+
+
+@cache
+def _resolver(locale: str) -> Resolver:
     return Resolver(load_model(locale))

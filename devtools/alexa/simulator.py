@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from devtools.alexa.model import InteractionModel, SlotValue, load_model
+from interaction_model import InteractionModel, SlotValue, load_model
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 APPLICATION_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"

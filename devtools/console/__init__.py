@@ -41,7 +41,7 @@ EXAMPLES = (
     "help",
     "stop",
 )
-"""Questions to pick from: the README's "Ask it" list, each resolved by tests/test_console.py."""
+"""Questions to pick from: docs/console.md's "What to say" list, each resolved by tests/test_console.py."""
 
 APL_RENDER = "Alexa.Presentation.APL.RenderDocument"
 
@@ -129,6 +129,12 @@ class Turn:
         return None
 
     @property
+    def new_session(self) -> bool:
+        """Whether this turn opened a session: the first turn, or one after the skill ended the
+        last session, after the new-session button, or a line that names the skill."""
+        return bool((self.request.get("session") or {}).get("new"))
+
+    @property
     def ended(self) -> bool:
         return bool(self.body.get("shouldEndSession", True))
 
@@ -149,6 +155,7 @@ class Turn:
             "reprompt": self.reprompt,
             "card": self.card,
             "screen": self.screen,
+            "new_session": self.new_session,
             "ended": self.ended,
             "request": self.request,
             "response": self.response,

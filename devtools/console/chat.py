@@ -79,7 +79,7 @@ def chat(
             talked = False
         elif text:
             turn = console.say(text)
-            if talked and turn.request.get("session", {}).get("new"):
+            if talked and turn.new_session:
                 out.write(NEW_SESSION)  # the skill ended the last one, or the line named the skill
             show(turn, out, speaker)
             talked = True

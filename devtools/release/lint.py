@@ -2,8 +2,8 @@
 console's build and certification would refuse, found before anyone uploads anything.
 
 Each rule names the Amazon documentation page it comes from. `python -m devtools lint` checks
-interaction_model/*.json and skill-package/skill.json (`--skill-package build/skill-package`: a
-built package) and exits non-zero on any problem.
+the model JSON that interaction_model builds for every locale and skill-package/skill.json
+(`--skill-package build/skill-package`: a built package) and exits non-zero on any problem.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from devtools.paths import REPO
+from interaction_model import LOCALES, build
 
-MODEL_DIR = REPO / "interaction_model"
 MANIFEST = REPO / "skill-package" / "skill.json"
 
 DOCS = "https://developer.amazon.com/en-US/docs/alexa/custom-skills/"
@@ -194,14 +194,24 @@ def declared_slots_used(model: dict[str, Any]) -> Found:
 
 
 def utterance_duplicates(model: dict[str, Any]) -> Found:
-    """Alexa hears words, not punctuation: "what's a twitch" and "whats a twitch." are one sample."""
+    """Alexa hears words, not punctuation: "what's a twitch" and "whats a twitch." are one sample.
+    Nor slot names: "my {Part} hurts" and "my {Limb} hurts", both slots of one type, are one
+    sample too; in two intents, Amazon's conflict detection reports them (`python -m devtools
+    conflicts`)."""
     seen: dict[str, str] = {}
-    for intent, sample in samples(model):
-        key = " ".join(re.sub(r"[^\w\s{}]", "", sample.lower()).split())
-        if key in seen:
-            yield f"intent {intent}", f"{sample!r} is also a sample of {seen[key]}"
-        else:
-            seen[key] = intent
+    for intent in language(model)["intents"]:
+        types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for sample in intent.get("samples", []):
+            key = " ".join(re.sub(r"[^\w\s{}]", "", _slot_types(sample, types).lower()).split())
+            if key in seen:
+                yield f"intent {intent['name']}", f"{sample!r} is also a sample of {seen[key]}"
+            else:
+                seen[key] = intent["name"]
+
+
+def _slot_types(sample: str, types: dict[str, str]) -> str:
+    """`sample` with each {Slot} written as {its type}."""
+    return SLOT.sub(lambda slot: "{" + types.get(slot.group(1), slot.group(1)) + "}", sample)
 
 
 def utterance_not_only_a_slot(model: dict[str, Any]) -> Found:
@@ -365,12 +375,17 @@ def lint_manifest(manifest: dict[str, Any], models: dict[str, dict[str, Any]]) -
     return [problem for _, _, check in MANIFEST_RULES for problem in check(manifest, models)]
 
 
-def read_models(folder: Path = MODEL_DIR) -> dict[str, dict[str, Any]]:
+def read_models(folder: Path) -> dict[str, dict[str, Any]]:
     return {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
 
 
-def lint_project(model_dir: Path = MODEL_DIR, manifest: Path = MANIFEST) -> list[Problem]:
-    models = read_models(model_dir)
+def built_models() -> dict[str, dict[str, Any]]:
+    """Every locale's model as interaction_model builds it from its TOML."""
+    return {locale: build(locale) for locale in LOCALES}
+
+
+def lint_project(models: dict[str, dict[str, Any]] | None = None, manifest: Path = MANIFEST) -> list[Problem]:
+    models = built_models() if models is None else models
     problems = [
         problem for locale, model in models.items() for problem in lint_model(model, f"{locale}.json")
     ]
@@ -382,7 +397,8 @@ def main(skill_package: Path | None = None) -> int:
     if skill_package is None:
         problems = lint_project()
     else:
-        problems = lint_project(skill_package / "interactionModels" / "custom", skill_package / "skill.json")
+        folder = skill_package / "interactionModels" / "custom"
+        problems = lint_project(read_models(folder), skill_package / "skill.json")
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s); {RULE_COUNT} rules checked")

@@ -34,6 +34,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import interaction_model
 from devtools.paths import BUILD, REPO
 
 LAMBDA_ZIP = "muscle-twitch-guide-lambda.zip"
@@ -65,7 +66,7 @@ __all__ = ["lambda_handler"]
 
 HOSTED_IMPORT_MAX_FILES = 100
 """The Code tab's "Import Code" takes a zip of at most this many files (Amazon's "Create and
-Manage Alexa-hosted Skills" page, section "Import code"; README, "Limits")."""
+Manage Alexa-hosted Skills" page, section "Import code"; docs/limits.md)."""
 
 ASK_RESOURCES: dict[str, Any] = {
     "askcliResourcesVersion": "2020-03-31",
@@ -108,8 +109,8 @@ def skill_package(build: Path, lambda_arn: str | None = None) -> Path:
         write_json(manifest_path, manifest)
     models = target / "interactionModels" / "custom"
     models.mkdir(parents=True)
-    for model in sorted((REPO / "interaction_model").glob("*.json")):
-        shutil.copy2(model, models / model.name)
+    for locale in interaction_model.LOCALES:
+        write_json(models / f"{locale}.json", interaction_model.build(locale))
     return target
 
 
@@ -200,6 +201,11 @@ def hosted_code_zip(code: Path, destination: Path) -> Path:
     return archive
 
 
+def kib(path: Path) -> str:
+    """A zip's size as `make package` prints it and docs/deploying.md states it: "35 KiB"."""
+    return f"{path.stat().st_size / 1024:.0f} KiB"
+
+
 def package(build: Path = BUILD, lambda_arn: str | None = None) -> dict[str, Path]:
     """Write the whole project under `build`; return what was written, by name."""
     build.mkdir(parents=True, exist_ok=True)
@@ -220,7 +226,7 @@ def main(lambda_arn: str | None = None) -> int:
         print(f"package: {error}", file=sys.stderr)
         return 2
     for name, path in written.items():
-        size = f" ({path.stat().st_size / 1024:.0f} KiB)" if path.suffix == ".zip" else ""
+        size = f" ({kib(path)})" if path.suffix == ".zip" else ""
         print(f"{name:>18}: {path.relative_to(REPO) if path.is_relative_to(REPO) else path}{size}")
     if lambda_arn is None:
         print(

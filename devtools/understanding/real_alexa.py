@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from devtools.alexa.model import load_model
 from devtools.alexa.resolver import resolver_for
 from devtools.paths import REPLAY_DIR
 from devtools.understanding.corpus import SPLITS, Row, add_corpus_argument, read_corpora
 from devtools.understanding.evaluate import Outcome, hear, judged, resolved_ids
+from interaction_model import load_model
 from responses import SUPPORTED_LOCALES
 
 CLOSE = "stop"
@@ -274,15 +274,21 @@ def report(scored: list[Scored]) -> str:
         cells = [str(tally.rows)] + [percent(getattr(tally, name), tally.rows) for _, name in COLUMNS[1:]]
         emergencies = f"{tally.alexa_emergencies}/{tally.emergencies}"
         lines.append(f"| {locale} | " + " | ".join(cells) + f" | {emergencies} |")
-    differing = [one for one in scored if not one.agree]
+    differing = differences(scored)
     if differing:
-        lines += ["", "Alexa and the console differ:", ""]
-        lines += [
-            f"- {one.row.locale} ({one.row.intent}): {one.row.text!r}: "
-            f"Alexa {describe(one.alexa)}; console {describe(one.console)}"
-            for one in differing
-        ]
+        lines += ["", "Alexa and the console differ:", "", *differing]
     return "\n".join(lines) + "\n"
+
+
+def differences(scored: list[Scored]) -> list[str]:
+    """A Markdown list item for every row where Alexa and the console hear other intents or
+    slots."""
+    return [
+        f"- {one.row.locale} ({one.row.intent}): {one.row.text!r}: "
+        f"Alexa {describe(one.alexa)}; console {describe(one.console)}"
+        for one in scored
+        if not one.agree
+    ]
 
 
 # Commands ----------------------------------------------------------------------------------------
