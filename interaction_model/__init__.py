@@ -57,6 +57,10 @@ class InteractionModel:
                 return value
         return None
 
+    def value(self, type_name: str, id: str) -> SlotValue | None:
+        """The value of the type with entity id `id`, if the type has one."""
+        return next((value for value in self.types.get(type_name, ()) if value.id == id), None)
+
 
 def _read(path: Path) -> dict[str, Any]:
     if not path.exists():

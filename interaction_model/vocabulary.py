@@ -20,7 +20,9 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 VALUE_SCORE = 85.0
-"""How close a heard word must be to a slot value or synonym to count as that value."""
+"""How close (fuzz.ratio, 0-100) a heard word must be to a slot value or synonym to count as that
+value: a letter dropped or doubled in a longer word passes ("dehydraton" 95, "cafeine" 93), a
+different word of like letters does not ("toffee" for "coffee" 83, "mussel" for "muscle" 67)."""
 MIN_FUZZY_VALUE = 5
 """Shorter words must match a value exactly: "eat" is not "heat"."""
 LOOSE_GAP = 3
@@ -29,7 +31,8 @@ FUNCTION_WORDS = frozenset("a an the my i i'm me it it's 's is am are was and or
 """Words a spoken form may drop when said loosely ("my left side is numb" in "my whole left side
 just went kinda numb"): English's own joining words, never a word that names anything."""
 VALUE_CACHE = 65536
-"""How many runs of words each vocabulary remembers the value of."""
+"""How many runs of words each vocabulary remembers the value of: the corpora's lines make about
+40,000, and the bound keeps a long console session from growing it without end."""
 
 
 class SlotValue(Protocol):

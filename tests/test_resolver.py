@@ -21,8 +21,10 @@ import pytest
 
 from devtools.alexa import resolver as resolver_module
 from devtools.alexa.resolver import FALLBACK, Match, resolver_for
+from devtools.alexa.simulator import Simulator, UnknownToModel
 from devtools.console import LOCALES, Console
 from interaction_model import load_model
+from tests.conftest import invoke_checked
 
 pytestmark = pytest.mark.slow
 
@@ -374,6 +376,44 @@ def test_slot_values_are_resolved_in_the_envelope_as_alexa_fills_them() -> None:
     assert unknown["value"] == "ear"
     assert resolution["status"]["code"] == "ER_SUCCESS_NO_MATCH"
     assert "values" not in resolution
+
+
+@pytest.mark.parametrize(
+    ("text", "slot_name", "entity"),
+    [
+        ("why do my calves twitch", "BodyPart", "LEGS"),
+        ("is it dehydation", "Cause", "DEHYDRATION"),
+        ("why does my ear twitch", "BodyPart", None),
+    ],
+)
+def test_each_slot_carries_the_id_of_the_value_the_resolver_found(
+    text: str, slot_name: str, entity: str | None
+) -> None:
+    """A synonym and a typo carry their value's id; words outside the type carry none."""
+    match = resolver_for("en-US").resolve(text)
+    assert match.ids == {slot_name: entity}, match
+
+
+def test_the_simulator_builds_resolutions_from_the_ids_it_is_given() -> None:
+    """Given an id, the simulator resolves nothing again: the skill receives that value (or no
+    match), and an id the type does not have is refused like any slot the model lacks."""
+    sent: list[dict[str, Any]] = []
+
+    def invoke(event: dict[str, Any]) -> dict[str, Any]:
+        sent.append(event)
+        return invoke_checked(event)
+
+    alexa = Simulator(invoke)
+    for entity, status in (("ARMS", "ER_SUCCESS_MATCH"), (None, "ER_SUCCESS_NO_MATCH")):
+        alexa.intent("WhyTwitching", ids={"BodyPart": entity}, BodyPart="calves")
+        slot = sent[-1]["request"]["intent"]["slots"]["BodyPart"]
+        resolution = slot["resolutions"]["resolutionsPerAuthority"][0]
+        assert (slot["value"], resolution["status"]["code"]) == ("calves", status)
+        assert [value["value"]["id"] for value in resolution.get("values", [])] == (
+            [entity] if entity else []
+        )
+    with pytest.raises(UnknownToModel):
+        alexa.intent("WhyTwitching", ids={"BodyPart": "ELBOW"}, BodyPart="elbow")
 
 
 def test_a_typo_in_a_slot_value_is_heard_as_the_value() -> None:

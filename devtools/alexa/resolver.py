@@ -11,10 +11,16 @@ no pattern matches as a whole goes to the sample sharing its most telling words 
 ours; failing that, to a sample without slots said whole at its start or end; and values said
 anywhere in the line fill the matched intent's empty slots, as Alexa's slot tagging does.
 Nothing close enough is `AMAZON.FallbackIntent`, as with Alexa. Which words name which slot
-value is interaction_model/vocabulary.py's, shared with the Alexa+ add-on. Everything comes from
-the model: no keyword of the resolver's own decides an intent. Entity resolution itself stays in
-the simulator (`Simulator.slot`), so a value outside its type reaches the skill as
-ER_SUCCESS_NO_MATCH.
+value is interaction_model/vocabulary.py's, shared with the Alexa+ add-on. Each slot's value
+carries the id of the entity found for it (`Match.ids`, None for words outside the type, which
+reach the skill as ER_SUCCESS_NO_MATCH), and the simulator puts those in the request as they are.
+
+The model's samples decide every intent of ours. Alexa's built-in intents come with phrasings of
+their own, so the model declares AMAZON.YesIntent, HelpIntent and the rest without samples, or
+with a few additions of ours ("bye" for AMAZON.StopIntent): the resolver carries Alexa's usual
+phrasings for them as data, in one table, `BUILT_IN_PHRASES`. Its other word lists (the launch
+and joining words round the invocation name, the exit phrases, the fillers and hesitations
+people say) are Alexa's conventions for hearing any skill, and name no intent.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Literal
 
@@ -33,8 +39,11 @@ from interaction_model.vocabulary import VALUE_SCORE, Span, Vocabulary, normaliz
 from responses import supported_locale
 
 FALLBACK = "AMAZON.FallbackIntent"
+"""What Alexa sends a skill for words that are none of its intents."""
 RESOLVED_CACHE = 4096
-"""How many typed lines each resolver remembers the meaning of."""
+"""How many typed lines each resolver remembers the meaning of: more than the evaluation says
+to one locale (at most 333 corpus rows, each heard twice, and the launch line), so it never
+resolves a line again, yet bounded, so a long console session cannot grow it without end."""
 MIN_SCORE = 78.0
 """Below this similarity (0-100) to every sample, the words are not one of ours: Fallback.
 Chosen on the paraphrase and near-miss table in tests/test_resolver.py."""
@@ -46,11 +55,14 @@ SLOT_WEIGHT = 2.0
 """How much more a slot value counts than a word in the nearest-sample match: naming a value
 ("a seizure") says more about a request than the words around it."""
 NEAREST_FUZZY_VALUE = 8
-"""The shortest misspelt value (in characters) that counts outside a matching sample."""
+"""The shortest misspelt value (in characters) that counts outside a matching sample: with no
+sample's words round it to vouch for it, a near miss of a short word is as likely another word
+("score" is 89 like "core") as a typo, while a long one is a typo ("dehydraton")."""
 CONTAINED_WORDS = 3
 """The fewest words of a sample said whole inside a longer line that still count as that sample:
 "tell me more" in "tell me more about the magnesium", never "why me" in "why me legs twitch"."""
 UNRESOLVED_PENALTY = 5.0
+"""What a slot filled with no value of its type costs a word-for-word match (see WORD_PENALTY)."""
 WORD_PENALTY = 4.0
 """What a slot filled with words outside its type costs a word-for-word match (per slot, plus
 per word), so that a carrier phrase like "is it {Cause}" does not swallow every longer
@@ -147,7 +159,10 @@ BUILT_IN_PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "AMAZON.NavigateHomeIntent": ("go home", "home", "main menu"),
 }
-"""The usual phrasings of Alexa's built-in intents, which a model lists without samples."""
+"""The usual phrasings of Alexa's built-in intents. A model declares these intents without samples
+(Alexa brings its own), so the resolver needs them as data; they are Alexa's, and the only words
+of the resolver's own that decide an intent. Samples the model adds to a built-in intent ("bye"
+for stop) are heard as well."""
 
 EXIT_PHRASES = ("exit", "quit")
 """Alexa closes the session itself on these and sends the skill a SessionEndedRequest."""
@@ -168,9 +183,13 @@ LAUNCH_WORDS = (
     "ask",
     "tell",
 )
+"""The words Alexa takes before a skill's invocation name to open it ("open X") or to ask it
+something at once ("ask X why ..."): Alexa's launch phrases, the same for every custom skill."""
 CONNECTING_WORDS = ("to", "about", "for", "if", "whether", "and", "that")
+"""Alexa's joining words between the invocation name and a one-shot request ("ask X about
+stretching"): the request is tried with and without them."""
 TRAILING_WORDS = ("using", "with", "from", "on", "in")
-"""Joining words around the invocation name: "ask X about ...", "... using X"."""
+"""Alexa's joining words before an invocation name said last ("why do muscles twitch, using X")."""
 FILLERS = (
     "please",
     "so",
@@ -218,6 +237,8 @@ HESITATIONS = (
 HESITATION_WORDS = tuple(tuple(hesitation.split()) for hesitation in HESITATIONS)
 FILLER_WORDS = tuple(tuple(filler.split()) for filler in FILLERS)
 FILLER_WORDS_BACKWARDS = tuple(filler[::-1] for filler in FILLER_WORDS)
+"""The hesitations and fillers as words, to find them word by word in a line (the fillers also
+backwards, to find them at its end)."""
 
 RequestType = Literal["LaunchRequest", "IntentRequest", "SessionEndedRequest"]
 
@@ -236,6 +257,10 @@ class Match:
     """The sample utterance or built-in phrasing that matched, if any."""
     invoked: bool = False
     """The line named the skill ("open ...", "ask ... why ..."): Alexa starts a new session."""
+    ids: dict[str, str | None] = field(default_factory=dict)
+    """Slot name -> the id of the value the resolver found for it, None when its words are none
+    of the type's: Alexa's entity resolution (ER_SUCCESS_MATCH or ER_SUCCESS_NO_MATCH), which
+    the simulator puts in the request as it is."""
 
 
 def _heard(text: str) -> str:
@@ -258,6 +283,22 @@ class _Pattern:
     """The slot type of each slot, in order: patterns with the same types mark a line alike."""
     literal: int
     """How many characters of the sample are words rather than slots (more is more specific)."""
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A pattern's reading of a line, with how well it fits: the closest candidate wins, and of
+    equally close ones the more specific sample (more words of its own, fewer slots)."""
+
+    score: float
+    """Similarity (0-100) of the line to the pattern."""
+    literal: int
+    """The pattern's `_Pattern.literal`: the tie-breaker."""
+    match: Match
+
+    @property
+    def rank(self) -> tuple[float, int]:
+        return (self.score, self.literal)
 
 
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -342,7 +383,7 @@ class Resolver:
             (self.utterance(option) for option in _without_connector(rest)),
             key=lambda candidate: candidate.score,
         )
-        return Match(match.request, match.intent, match.slots, match.score, match.sample, True)
+        return replace(match, invoked=True)
 
     def _invocation(self, line: str) -> tuple[str, float] | None:
         """(what is left to say, how well the name matched) when `line` names the skill."""
@@ -408,19 +449,28 @@ class Resolver:
         for name, type_name in self.model.intents[match.intent].slots.items():
             if name in slots and normalize(slots[name]) in self.forms[type_name]:
                 continue
-            for span in self.vocabulary.spans(line, type_name):
-                said = line.split()[span.start : span.end]
-                heard = set(said)
-                exact = span.score == 100.0
-                explains = all(
-                    not words & heard or (exact and (words < heard or (other == name and words <= heard)))
-                    for other, words in taken.items()
-                )
-                if _telling(span, said) and explains and not heard <= literal:
-                    slots[name] = span.value
-                    taken[name] = heard
-                    break
-        return Match(match.request, match.intent, slots, match.score, match.sample, match.invoked)
+            span = self._said_elsewhere(line, name, type_name, taken, literal)
+            if span is not None:
+                slots[name] = span.value
+                taken[name] = set(line.split()[span.start : span.end])
+        types = self.model.intents[match.intent].slots
+        ids = {name: self.vocabulary.ids[types[name]].get(normalize(words)) for name, words in slots.items()}
+        return replace(match, slots=slots, ids=ids)
+
+    def _said_elsewhere(
+        self, line: str, name: str, type_name: str, taken: dict[str, set[str]], literal: set[str]
+    ) -> Span | None:
+        """The first value of `type_name` in `line` (exact and longest first) that can fill the
+        slot `name`: telling enough on its own (`_telling`), not made only of the sample's own
+        words (`literal`), and leaving the words the slots already hold (`taken`) alone or taking
+        them in whole (`_takes_in`)."""
+        words = line.split()
+        for span in self.vocabulary.spans(line, type_name):
+            said = words[span.start : span.end]
+            heard = set(said)
+            if _telling(span, said) and _takes_in(span, heard, name, taken) and not heard <= literal:
+                return span
+        return None
 
     def _contained(self, line: str) -> Match | None:
         """The longest sample without slots, of CONTAINED_WORDS words or more, that `line` says
@@ -521,12 +571,14 @@ class Resolver:
     def _best(self, line: str) -> Match:
         """The closest pattern: a word-for-word match if one fills every slot from its type,
         else the best of the exact and fuzzy scores (ties go to the more specific sample)."""
-        scored = [pair for pattern in self.patterns if (pair := self._exact(pattern, line))]
-        if not scored or max(scored, key=lambda pair: pair[0])[0][0] < 100:
-            scored.append(self._fuzzy(line))
-        return max(scored, key=lambda pair: pair[0])[1]
+        candidates = [candidate for pattern in self.patterns if (candidate := self._exact(pattern, line))]
+        if not candidates or _first_best(candidates).score < 100:
+            candidates.append(self._fuzzy(line))
+        return _first_best(candidates).match
 
-    def _exact(self, pattern: _Pattern, line: str) -> tuple[tuple[float, int], Match] | None:
+    def _exact(self, pattern: _Pattern, line: str) -> _Candidate | None:
+        """`pattern` read word for word in `line`, its slots taking the words where the sample
+        puts them; 100 less what the slots filled with words outside their types cost."""
         found = pattern.regex.fullmatch(line)
         if found is None:
             return None
@@ -541,13 +593,14 @@ class Resolver:
                 score -= WORD_PENALTY * extra + (0 if inner else UNRESOLVED_PENALTY)
                 value = inner.value if inner else None
             slots[name] = value or heard
-        match = Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
-        return (score, pattern.literal), match
+        return _Candidate(
+            score, pattern.literal, Match("IntentRequest", pattern.intent, slots, score, pattern.sample)
+        )
 
     def _slot_type(self, pattern: _Pattern, slot: str) -> str:
         return self.model.intents[pattern.intent].slots[slot]
 
-    def _fuzzy(self, line: str) -> tuple[tuple[float, int], Match]:
+    def _fuzzy(self, line: str) -> _Candidate:
         """The pattern `line` is most like once each pattern's slot marks stand where the line
         names a value of the slot's type (the first of equals, in the model's order)."""
         spans = {type_name: self.vocabulary.spans(line, type_name) for type_name in self.forms}
@@ -569,7 +622,12 @@ class Resolver:
         pattern = self.patterns[best]
         slots = {pattern.slots[index]: span.value for index, span in taken[pattern.types].items()}
         match = Match("IntentRequest", pattern.intent, slots, scores[best], pattern.sample)
-        return (scores[best], pattern.literal), match
+        return _Candidate(scores[best], pattern.literal, match)
+
+
+def _first_best(candidates: list[_Candidate]) -> _Candidate:
+    """The best-ranked candidate, the first of equals: patterns are tried in the model's order."""
+    return max(candidates, key=lambda candidate: candidate.rank)
 
 
 def _marked(line: str, types: tuple[str, ...], spans: dict[str, list[Span]]) -> tuple[str, dict[int, Span]]:
@@ -604,6 +662,19 @@ def _telling(span: Span, heard: list[str]) -> bool:
     exactly, or long enough that a near miss is a typo ("dehydraton"), not another word
     ("score" for "core")."""
     return span.score == 100.0 or len(" ".join(heard)) >= NEAREST_FUZZY_VALUE
+
+
+def _takes_in(span: Span, heard: set[str], name: str, taken: dict[str, set[str]]) -> bool:
+    """Whether the value `span` (its words `heard`) may fill the slot `name` given the words each
+    slot already holds (`taken`): it shares no word with a slot, or, said exactly, it holds all of
+    that slot's words and more ("dark urine" for "my pee is dark" takes in BodyPart "pee" and
+    Symptom "dark"). Of the slot it fills, whose words are outside its type, it need only hold
+    all of them: an exact value said over just the words that slot heard replaces them."""
+    exact = span.score == 100.0
+    return all(
+        not words & heard or (exact and (words < heard or (other == name and words <= heard)))
+        for other, words in taken.items()
+    )
 
 
 def _rank(span: Span) -> tuple[float, int]:

@@ -3,17 +3,19 @@
 A `Simulator` keeps one session the way Alexa does (session id, `new` flag, attributes carried
 from each response into the next request, a fresh session after the skill ends one) and refuses
 intents and slots the interaction model does not declare, so tests and the local console can
-only send what Alexa could. Slot values get entity resolution as Alexa fills it for custom types.
+only send what Alexa could. Slot values get entity resolution as Alexa fills it for custom types:
+to the entity ids the console's resolver found, or, for a test that gives only the words, to the
+value those words name.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from interaction_model import InteractionModel, load_model
+from interaction_model import InteractionModel, SlotValue, load_model
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 APPLICATION_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
@@ -60,15 +62,19 @@ class Simulator:
     def launch(self) -> dict[str, Any]:
         return self.send({"type": "LaunchRequest"})
 
-    def intent(self, name: str, **spoken: str | None) -> dict[str, Any]:
-        """An IntentRequest for `name` with slots given as what the listener said."""
+    def intent(
+        self, name: str, /, ids: Mapping[str, str | None] | None = None, **spoken: str | None
+    ) -> dict[str, Any]:
+        """An IntentRequest for `name` with slots given as what the listener said, and, for the
+        slots named in `ids`, the entity id those words were already resolved to (the console's
+        resolver does that); the words of any other slot are resolved here."""
         declared = self.model.intents.get(name)
         if declared is None:
             raise UnknownToModel(f"the model has no intent {name!r}")
         slots = {}
         for slot_name, type_name in declared.slots.items():
             said = spoken.pop(slot_name, None)
-            slots[slot_name] = self.slot(slot_name, type_name, said)
+            slots[slot_name] = self.slot(slot_name, type_name, said, ids)
         if spoken:
             raise UnknownToModel(f"intent {name!r} has no slot(s) {sorted(spoken)}")
         return self.send(
@@ -82,14 +88,21 @@ class Simulator:
     def session_ended(self, reason: str = "USER_INITIATED") -> dict[str, Any]:
         return self.send({"type": "SessionEndedRequest", "reason": reason})
 
-    def slot(self, name: str, type_name: str, said: str | None) -> dict[str, Any]:
+    def slot(
+        self, name: str, type_name: str, said: str | None, ids: Mapping[str, str | None] | None = None
+    ) -> dict[str, Any]:
+        """The slot `name` as heard (`said`), with entity resolution: to the value `ids` gives
+        it if it has one there (None is no match), else to the value the words name."""
         slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
         if said is None:
             return slot
         slot["value"] = said
         if type_name.startswith("AMAZON."):
             return slot
-        value = self.model.resolve(type_name, said)
+        if ids is not None and name in ids:
+            value = self._value(type_name, ids[name])
+        else:
+            value = self.model.resolve(type_name, said)
         authority = AUTHORITY.format(application=self.application_id, type=type_name)
         resolution: dict[str, Any] = {"authority": authority}
         if value is None:
@@ -99,6 +112,14 @@ class Simulator:
             resolution["values"] = [{"value": {"name": value.name, "id": value.id}}]
         slot["resolutions"] = {"resolutionsPerAuthority": [resolution]}
         return slot
+
+    def _value(self, type_name: str, id: str | None) -> SlotValue | None:
+        if id is None:
+            return None
+        value = self.model.value(type_name, id)
+        if value is None:
+            raise UnknownToModel(f"slot type {type_name!r} has no value with id {id!r}")
+        return value
 
     def envelope(self, request: dict[str, Any]) -> dict[str, Any]:
         """The full envelope Alexa would POST for `request` in the current session."""

@@ -189,7 +189,7 @@ class Console:
         elif match.request == "SessionEndedRequest":
             response = self.simulator.session_ended()
         else:
-            response = self.simulator.intent(str(match.intent), **match.slots)
+            response = self.simulator.intent(str(match.intent), ids=match.ids, **match.slots)
         return Turn(text, match, self._sent, response)
 
     def new_session(self) -> None:
