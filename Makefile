@@ -34,6 +34,23 @@ $(MCP_STAMP): $(STAMP)
 mcp: $(MCP_STAMP)
 	$(PY) -m addon
 
+# The MCP Inspector's own CLI against the add-on: it lists the tools and calls check_safety, as an
+# MCP client other than the SDK's sees them. Fetches the Inspector from npm once (about 150 MB).
+INSPECTOR_VERSION := 0.15.0
+INSPECTOR := $(VENV)/mcp-inspector-$(INSPECTOR_VERSION)/node_modules/.bin/mcp-inspector-cli
+INSPECT_PORT ?= 8091
+$(INSPECTOR):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/mcp-inspector-$(INSPECTOR_VERSION) \
+		@modelcontextprotocol/inspector@$(INSPECTOR_VERSION)
+
+.PHONY: inspect
+inspect: $(MCP_STAMP) $(INSPECTOR)
+	@PORT=$(INSPECT_PORT) $(PY) -m addon 2>/dev/null & server=$$!; trap "kill $$server" EXIT; \
+	for _ in $$(seq 100); do curl -sf http://127.0.0.1:$(INSPECT_PORT)/health >/dev/null && break; sleep 0.1; done; \
+	$(INSPECTOR) --cli http://127.0.0.1:$(INSPECT_PORT)/mcp --transport http --method tools/list && \
+	$(INSPECTOR) --cli http://127.0.0.1:$(INSPECT_PORT)/mcp --transport http --method tools/call \
+		--tool-name check_safety --tool-arg "text=my chest hurts after the gym"
+
 # The test console in this terminal, and one answer for scripts: make ask Q="why do my legs twitch"
 chat: $(STAMP)
 	$(PY) -m devtools chat

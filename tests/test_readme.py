@@ -65,6 +65,7 @@ NOT_RUN = {
     ),
     ".venv/bin/python -m devtools score-alexa build/replay/*.skill-io.json": "needs a saved real-Alexa run",
     "ask configure": "signs in to an Amazon developer account",
+    "make inspect": "fetches the MCP Inspector from npm (150 MB); tests/test_addon.py drives the same tools",
     (
         ".venv/bin/python -m devtools profile --skill-id amzn1.ask.skill.your-id"
         " --write build/profile/report.md"
