@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     quiet = "INFO" if args.command == "run" else "WARNING"  # request logs would bury the chat
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", quiet))
     if args.command == "run":
-        from devtools.console.web import local_app
+        from devtools.console.page import local_app
 
         local_app().run(host=args.host, port=args.port)
         return 0

@@ -14,7 +14,7 @@ from devtools import __main__ as cli
 from devtools.alexa.resolver import FALLBACK, resolver_for
 from devtools.alexa.simulator import Simulator
 from devtools.console import EXAMPLES, LOCALES
-from devtools.console.web import EXTENSION, MAX_TEXT, local_app
+from devtools.console.page import EXTENSION, MAX_TEXT, local_app
 from responses import load
 from skill.web import create_app
 from tests.alexa_rules import check_response

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from devtools.console.web import local_app
+from devtools.console.page import local_app
 from responses import load
 
 CHROMIUM = Path("/usr/bin/chromium")

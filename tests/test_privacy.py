@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from devtools.alexa.simulator import Simulator
-from devtools.console.web import local_app
+from devtools.console.page import local_app
 from harness.signing import make_app, signed_invoke
 from skill.lambda_function import lambda_handler
 
