@@ -9,57 +9,38 @@ utterance conflicts (devtools/understanding/profile.py)."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
-from pathlib import Path
+import sys
 
-from devtools.console import chat
-from devtools.understanding import profile, real_alexa
+COMMANDS = {
+    "run": "devtools.console.page",
+    "chat": "devtools.console.chat",
+    "ask": "devtools.console.chat",
+    "lint": "devtools.release.lint",
+    "evaluate": "devtools.understanding.evaluate",
+    "package": "devtools.release.package",
+    "replay": "devtools.understanding.real_alexa",
+    "score-alexa": "devtools.understanding.real_alexa",
+    "profile": "devtools.understanding.profile",
+    "conflicts": "devtools.understanding.profile",
+}
+"""Each subcommand and the module that defines it (its `add_commands`). Only the chosen
+command's module is imported, so `lint` or `package` load no resolver and build no skill;
+without a known command (`--help`), all of them are."""
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="muscle-twitch-guide", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="serve the skill on a local port (development server)")
-    run.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
-    chat.add_commands(commands)
-    real_alexa.add_commands(commands)
-    profile.add_commands(commands)
-    lint_command = commands.add_parser("lint", help="check the interaction models and the manifest offline")
-    lint_command.add_argument(
-        "--skill-package", type=Path, help="a built skill package (default: our models and manifest)"
-    )
-    from devtools.understanding.evaluate import add_arguments
-
-    add_arguments(commands.add_parser("evaluate", help="score understanding on the labelled corpus"))
-    package_command = commands.add_parser(
-        "package", help="write build/: an ASK CLI and Alexa-hosted project, and the console zips"
-    )
-    package_command.add_argument(
-        "--lambda-arn", help="the Lambda function the skill calls (default: none; the deployer fills it)"
-    )
+    chosen = COMMANDS.get(argv[0]) if argv else None
+    for module in dict.fromkeys([chosen] if chosen else COMMANDS.values()):
+        importlib.import_module(module).add_commands(commands)
     args = parser.parse_args(argv)
-
     quiet = "INFO" if args.command == "run" else "WARNING"  # request logs would bury the chat
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", quiet))
-    if args.command == "run":
-        from devtools.console.page import local_app
-
-        local_app().run(host=args.host, port=args.port)
-        return 0
-    if args.command == "evaluate":
-        from devtools.understanding import evaluate
-
-        return evaluate.run(args)
-    if args.command == "lint":
-        from devtools.release import lint
-
-        return lint.main(args.skill_package)
-    if args.command == "package":
-        from devtools.release import package
-
-        return package.main(args.lambda_arn)
     return int(args.handler(args))
 
 

@@ -8,6 +8,8 @@ table, so memory stays bounded however many pages come and go. Typed text is nev
 
 from __future__ import annotations
 
+import argparse
+import os
 import secrets
 import threading
 from collections import OrderedDict
@@ -131,3 +133,16 @@ def local_app(config: dict[str, Any] | None = None) -> Flask:
     app = create_app(config)
     app.register_blueprint(blueprint)
     return app
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `run` subcommand (what `make run` does), for devtools/__main__.py."""
+    parser = commands.add_parser("run", help="serve the skill on a local port (development server)")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    local_app().run(host=args.host, port=args.port)
+    return 0

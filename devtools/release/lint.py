@@ -8,6 +8,7 @@ the model JSON that interaction_model builds for every locale and skill-package/
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from collections import Counter
@@ -390,6 +391,15 @@ def lint_project(models: dict[str, dict[str, Any]] | None = None, manifest: Path
         problem for locale, model in models.items() for problem in lint_model(model, f"{locale}.json")
     ]
     return problems + lint_manifest(json.loads(manifest.read_text(encoding="utf-8")), models)
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `lint` subcommand, for devtools/__main__.py."""
+    parser = commands.add_parser("lint", help="check the interaction models and the manifest offline")
+    parser.add_argument(
+        "--skill-package", type=Path, help="a built skill package (default: our models and manifest)"
+    )
+    parser.set_defaults(handler=lambda args: main(args.skill_package))
 
 
 def main(skill_package: Path | None = None) -> int:

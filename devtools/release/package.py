@@ -23,6 +23,7 @@ the hosted skill is created (tests/test_hosted_python.py checks the code for 3.8
 
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import re
@@ -217,6 +218,17 @@ def package(build: Path = BUILD, lambda_arn: str | None = None) -> dict[str, Pat
     written["lambda zip"] = lambda_bundle(written["lambda"], build / LAMBDA_ZIP)
     written["hosted code zip"] = hosted_code_zip(written["lambda"], build / HOSTED_ZIP)
     return written
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `package` subcommand, for devtools/__main__.py."""
+    parser = commands.add_parser(
+        "package", help="write build/: an ASK CLI and Alexa-hosted project, and the console zips"
+    )
+    parser.add_argument(
+        "--lambda-arn", help="the Lambda function the skill calls (default: none; the deployer fills it)"
+    )
+    parser.set_defaults(handler=lambda args: main(args.lambda_arn))
 
 
 def main(lambda_arn: str | None = None) -> int:

@@ -224,7 +224,10 @@ def evaluate(rows: list[Row]) -> list[Outcome]:
     return [hear(row) for row in rows]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `evaluate` subcommand, for devtools/__main__.py."""
+    parser = commands.add_parser("evaluate", help="score understanding on the labelled corpus")
+    parser.set_defaults(handler=run)
     add_corpus_argument(parser)
     parser.add_argument("--write", type=Path, help="write the report here (else print it)")
     parser.add_argument("--misses", choices=SPLITS, help="also print every miss of this split")
