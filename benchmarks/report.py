@@ -173,7 +173,8 @@ def http_section(quick: bool) -> Section:
     runs = http_runs(seconds, 64, rounds=rounds)
     lines = [
         "## Over HTTP",
-        "gunicorn with the production config (skill/gunicorn_conf.py: 2 workers x 4 threads) on "
+        "gunicorn with the production config (skill/gunicorn_conf.py) but one worker of 2 threads "
+        "(WEB_CONCURRENCY=1, GUNICORN_THREADS=2: harness/servers.py) on "
         f"127.0.0.1, driven by wrk (2 threads, 64 connections, {seconds} s after a 2 s warm-up) on the "
         "same 2 cores, sending correctly signed requests of the recorded conversation (signed just "
         "before each run, inside the 150-second timestamp window; the test PKI stands in for Amazon's "
@@ -196,8 +197,9 @@ def mcp_section(quick: bool) -> Section:
         "## The Alexa+ add-on over HTTP",
         "The MCP add-on (`python -m addon`: one uvicorn process, stateless, JSON responses, auth off on "
         "loopback) answering JSON-RPC `tools/call` (mostly `check_safety`, some `answer_topic` and "
-        "`list_topics`), beside the skill's signed `POST /` under gunicorn with one worker, driven by "
-        f"wrk (2 threads, 64 connections, {seconds} s after a 2 s warm-up) on the same cores; "
+        "`list_topics`), beside the skill's signed `POST /` under gunicorn with one worker of 2 "
+        f"threads, driven by wrk (2 threads, 64 connections, {seconds} s after a 2 s warm-up) on the "
+        "same cores; "
         f"{rounds} rounds in turn, min / median / max. " + reproduce("mcp"),
         "",
         *_load_table(runs),

@@ -317,12 +317,9 @@ def test_an_expired_cli_token_says_what_to_run(
     assert stand_in.refresh_forms[0]["refresh_token"] == ["Atzr|r"]
 
 
-def test_a_refused_token_stops_the_run_and_keeps_every_answered_row(
-    stand_in: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    stand_in.refuse_after = 3
-    out = tmp_path / "profile"
-    command = [
+def one_at_a_time(out: Path) -> list[str]:
+    """The profile command over the fixture corpus, one request at a time, answers kept in `out`."""
+    return [
         "profile",
         "--skill-id",
         SKILL_ID,
@@ -333,6 +330,14 @@ def test_a_refused_token_stops_the_run_and_keeps_every_answered_row(
         "--concurrency",
         "1",
     ]
+
+
+def test_a_refused_token_stops_the_run_and_keeps_every_answered_row(
+    stand_in: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stand_in.refuse_after = 3
+    out = tmp_path / "profile"
+    command = one_at_a_time(out)
     assert main(command) == 3
     error = capsys.readouterr().err
     assert "Amazon refused the token (401: The access token is invalid or has expired.)" in error
@@ -423,17 +428,7 @@ def test_ctrl_c_stops_the_queued_rows_and_keeps_the_answered_ones(
 
     monkeypatch.setattr(Smapi, "profile", interrupted)
     out = tmp_path / "profile"
-    command = [
-        "profile",
-        "--skill-id",
-        SKILL_ID,
-        "--corpus",
-        str(FIXTURE),
-        "--out",
-        str(out),
-        "--concurrency",
-        "1",
-    ]
+    command = one_at_a_time(out)
     assert main(command) == 130
     assert "profile: stopped; 2 of 7 rows are answered" in capsys.readouterr().err
     assert len(kept(out)) == 2
