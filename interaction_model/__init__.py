@@ -5,7 +5,8 @@ one intent's slots and samples; types/<name>.toml one slot type's values (id, na
 locales/<locale>.toml, where a locale has one, overrides single keys of that source, merged as
 responses/content/en-GB.toml is over en.toml. `build(locale)` is the JSON that `make package`
 writes and the linter checks; `load_model` reads it for the tools that play Alexa's part offline
-(simulator, console, tests). The skill itself never needs it at run time.
+(simulator, console, tests) and for the Alexa+ add-on's vocabulary (addon/safety.py). The skill
+itself never needs it at run time.
 """
 
 from __future__ import annotations

@@ -107,10 +107,6 @@ class Turn:
         return _spoken(self.body.get("outputSpeech"))
 
     @property
-    def concern(self) -> str | None:
-        return reply_concern(self.response)
-
-    @property
     def reprompt(self) -> str:
         return _spoken((self.body.get("reprompt") or {}).get("outputSpeech"))
 

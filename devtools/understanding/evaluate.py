@@ -71,7 +71,7 @@ class Outcome:
 
 def hear(row: Row) -> Outcome:
     console = Console(row.locale)
-    if not console.resolver.resolve(row.text).invoked:
+    if not console.resolver.names_the_skill(row.text):
         console.say("open muscle twitch guide")
     turn: Turn = console.say(row.text)
     outcome = judged(row, turn.match.intent or turn.match.request, resolved_ids(turn.request), turn.response)
